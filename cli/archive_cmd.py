@@ -1,0 +1,3 @@
+"""Commands: archive_cmd (owner fills in)."""
+
+from cli.app import main  # noqa: F401

@@ -1,0 +1,1 @@
+"""ingest (owner fills in the public surface)."""

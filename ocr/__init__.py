@@ -1,0 +1,1 @@
+"""ocr (owner fills in the public surface)."""

@@ -1,0 +1,1 @@
+"""search_api (owner fills in the public surface)."""

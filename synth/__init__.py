@@ -1,0 +1,1 @@
+"""synth (owner fills in the public surface)."""
