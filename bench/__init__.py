@@ -1,0 +1,1 @@
+"""Benchmarks with recorded results (docs/benchmarks.md). Run with `make bench`."""

@@ -1,0 +1,39 @@
+"""Run every benchmark in turn: `python -m bench [name ...]`.
+
+Each benchmark is a script (`python -m bench.<name>`) that measures, prints its
+numbers and rewrites its own section of docs/benchmarks.md. They run one after
+another in separate processes so that one cannot skew the next.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+BENCHMARKS = [
+    "archive_speed",
+    "search_latency",
+    "lookup_load",
+    "index_speed",
+    "ingest_speed",
+    "accuracy",
+]
+
+
+def run(names: list[str]) -> int:
+    worst = 0
+    for name in names or BENCHMARKS:
+        if name not in BENCHMARKS:
+            print(f"unknown benchmark {name!r}; choose from {', '.join(BENCHMARKS)}")
+            return 2
+        started = time.monotonic()
+        print(f"=== bench/{name}.py", flush=True)
+        code = subprocess.run([sys.executable, "-m", f"bench.{name}"], check=False).returncode
+        print(f"=== bench/{name}.py: exit {code} in {time.monotonic() - started:.0f} s", flush=True)
+        worst = max(worst, code)
+    return worst
+
+
+if __name__ == "__main__":
+    sys.exit(run(sys.argv[1:]))
