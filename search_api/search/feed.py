@@ -1,0 +1,100 @@
+"""Keep the search index in step with the catalog's change sequence.
+
+The index is derived data: :func:`sync_index` applies the catalog changes after
+the backend's cursor (incremental, idempotent: re-applying a change rewrites the
+same document), :func:`rebuild_index` builds it again from every record.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+
+from archive import Archive
+from schemas.errors import MarriageArchiveError
+from search_api.search.base import IndexDoc, SearchBackend
+from search_api.search.documents import record_to_doc
+
+log = logging.getLogger("marriage_archive.search_api.feed")
+
+BATCH = 500
+
+
+def sync_index(archive: Archive, backend: SearchBackend, *, max_changes: int = 100_000) -> int:
+    """Apply catalog changes after ``backend.get_cursor()``; returns changes applied."""
+    cursor = backend.get_cursor()
+    applied = 0
+    while applied < max_changes:
+        changes = archive.changes_since(cursor, limit=BATCH)
+        if not changes:
+            break
+        upserts: dict[str, IndexDoc] = {}
+        deletes: list[str] = []
+        for record_id in dict.fromkeys(c.record_id for c in changes):
+            record = archive.get_record(record_id)
+            if record is None:
+                deletes.append(record_id)
+            else:
+                upserts[record_id] = record_to_doc(record)
+        backend.delete(deletes)
+        backend.upsert(list(upserts.values()))
+        cursor = max(c.seq for c in changes)
+        backend.set_cursor(cursor)
+        applied += len(changes)
+    if applied:
+        log.info("search index applied %s catalog changes", applied)
+    return applied
+
+
+def index_lag(archive: Archive, backend: SearchBackend) -> int:
+    """How many change sequence numbers the index is behind the catalog."""
+    return max(0, archive.last_change_seq() - backend.get_cursor())
+
+
+def _all_docs(archive: Archive) -> Iterator[IndexDoc]:
+    for record in archive.iter_records():
+        yield record_to_doc(record)
+
+
+def rebuild_index(archive: Archive, backend: SearchBackend) -> int:
+    """Rebuild the whole index from the catalog, then catch up; returns documents."""
+    cursor = archive.last_change_seq()
+    count = backend.rebuild(_all_docs(archive), cursor)
+    sync_index(archive, backend)
+    return count
+
+
+class IndexFollower:
+    """Background thread calling :func:`sync_index` every ``interval_s`` seconds."""
+
+    def __init__(self, archive: Archive, backend: SearchBackend, interval_s: float = 3.0):
+        self.archive = archive
+        self.backend = backend
+        self.interval_s = interval_s
+        self.last_error: str | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="index-follower", daemon=True)
+
+    def start(self) -> None:
+        """Start following (returns at once)."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop and wait for the thread."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                sync_index(self.archive, self.backend)
+                self.last_error = None
+            except MarriageArchiveError as exc:
+                self.last_error = exc.code
+                log.warning("search index sync failed: %s", exc.code)
+            except Exception:  # the follower must survive; the lag shows in /readyz
+                self.last_error = "internal_error"
+                log.exception("search index sync crashed")
+            self._stop.wait(self.interval_s)

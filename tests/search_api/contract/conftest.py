@@ -1,0 +1,41 @@
+"""The search-backend contract: every backend must give these answers.
+
+The ``backend`` fixture is parametrized by name. The scale-out backends add
+their own parameter (e.g. ``"opensearch"``) and a branch in ``make_backend``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from search_api.search.base import SearchBackend
+from search_api.search.documents import record_to_doc
+from search_api.search.sqlite_backend import SqliteBackend
+from tests.search_api.sample import sample_records
+
+BACKENDS = ["sqlite"]
+
+
+def make_backend(name: str, tmp_path: Path) -> SearchBackend:
+    """A fresh, empty backend of the given name."""
+    if name == "sqlite":
+        return SqliteBackend(tmp_path / "index.sqlite")
+    raise pytest.UsageError(f"unknown backend {name}")
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchBackend]:
+    backend = make_backend(request.param, tmp_path)
+    backend.ensure_ready()
+    yield backend
+    backend.close()
+
+
+@pytest.fixture
+def backend(empty_backend: SearchBackend) -> SearchBackend:
+    """A backend holding the sample records."""
+    empty_backend.upsert([record_to_doc(r) for r in sample_records()])
+    return empty_backend
