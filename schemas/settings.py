@@ -60,6 +60,9 @@ class Settings(BaseModel):
     search_password: SecretStr | None = None
     search_ca_certs: Path | None = None
     search_index_prefix: str = "marriage-archive"
+    search_timeout_s: float = Field(
+        10.0, gt=0, description="Time limit of one request to an Elasticsearch/OpenSearch cluster."
+    )
 
     # --- web and API ---------------------------------------------------------------
     secret_key: SecretStr | None = Field(
