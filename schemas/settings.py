@@ -77,6 +77,9 @@ class Settings(BaseModel):
         200, gt=0, description="Distinct IDs per key per hour that raise an alert log line."
     )
     max_request_bytes: int = Field(256 * 1024, gt=0)
+    cookie_secure: bool = Field(
+        False, description="Send the web session cookie over HTTPS only (set true behind TLS)."
+    )
     log_json: bool = True
     log_level: str = "INFO"
 
