@@ -50,7 +50,11 @@ def _load_optional() -> None:
     """Import the scale-out backends if they are installed in this tree."""
     import importlib
 
-    for module in ("search_api.search.elastic_backend", "search_api.search.opensearch_backend"):
+    for module in (
+        "search_api.search.elastic_backend",
+        "search_api.search.opensearch_backend",
+        "search_api.search.elastic",  # the elasticsearch backend (issue 7)
+    ):
         try:
             importlib.import_module(module)
         except ImportError:
