@@ -55,7 +55,9 @@ def configure_logging(settings: Settings) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RedactingFilter())
     handler.setFormatter(
-        JsonFormatter() if settings.log_json else logging.Formatter("%(levelname)s %(name)s: %(message)s")
+        JsonFormatter()
+        if settings.log_json
+        else logging.Formatter("%(levelname)s %(name)s: %(message)s")
     )
     root.addHandler(handler)
     root.propagate = False

@@ -139,7 +139,9 @@ def _read_config_file(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
     except FileNotFoundError as exc:
-        raise ConfigError(f"Config file {path} does not exist: fix MARRIAGE_ARCHIVE_CONFIG.") from exc
+        raise ConfigError(
+            f"Config file {path} does not exist: fix MARRIAGE_ARCHIVE_CONFIG."
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Config file {path} is not valid TOML: {exc}") from exc
     return dict(data.get("marriage_archive", data))
