@@ -5,10 +5,13 @@ Public surface (everything else in this package is private to it)::
 
     Archive.open(settings) -> Archive        # checks roots, migrates the catalog
     SourceFile, PageAssets, CommitResult, Change, FieldVersion, VerifyReport
+    write_export(archive, out)               # export format, one JSON object a line
 
-See ``archive/facade.py`` for the contract of each method.
+See ``archive/facade.py`` for the contract of each method and docs/archive.md
+for the package layout (OCFL 1.1), the write path and the fixity audit.
 """
 
+from archive.export import write_export
 from archive.facade import (
     Archive,
     BatchSummary,
@@ -33,4 +36,5 @@ __all__ = [
     "SourceFile",
     "VerifyFinding",
     "VerifyReport",
+    "write_export",
 ]

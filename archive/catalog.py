@@ -1,0 +1,123 @@
+"""The catalog: the system of record, on SQLite (WAL, ``synchronous=FULL``).
+
+One connection per thread (waitress serves requests on several threads; SQLite
+connections must not be shared across threads). Writes go through
+:meth:`Catalog.transaction`, one ``BEGIN IMMEDIATE`` each, so a record, its
+version, pages, fields, digests and change row land together or not at all.
+All SQL lives in :mod:`archive.sql`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from archive import sql
+from schemas.errors import StorageError
+
+log = logging.getLogger("marriage_archive.archive")
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+class Catalog:
+    """Thread-safe access to one catalog database file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.migrate()
+
+    # ---- connections ----------------------------------------------------------
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection (opened on first use)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(
+                    self.path,
+                    timeout=BUSY_TIMEOUT_MS / 1000,
+                    isolation_level=None,
+                    check_same_thread=False,
+                )
+                conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS:d}")
+                for pragma in sql.PRAGMAS:
+                    conn.execute(pragma)
+            except sqlite3.Error as exc:
+                raise StorageError(
+                    f"Cannot open the catalog {self.path}: {exc}. Check the data home "
+                    "(MARRIAGE_ARCHIVE_HOME) exists, is writable and has free space."
+                ) from exc
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        """Close every connection opened by any thread."""
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT`` (rollback on any exception)."""
+        conn = self.conn()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StorageError(f"Catalog busy or unwritable: {exc}. Retry later.") from exc
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                conn.execute("ROLLBACK")
+                raise StorageError(f"Catalog commit failed: {exc}. Retry later.") from exc
+
+    def query(self, statement: str, params: tuple = ()) -> list[tuple]:
+        """Run a read statement and return all rows."""
+        try:
+            return self.conn().execute(statement, params).fetchall()
+        except sqlite3.Error as exc:
+            raise StorageError(f"Catalog read failed: {exc}") from exc
+
+    def scalar(self, statement: str, params: tuple = ()) -> Any:
+        rows = self.query(statement, params)
+        return rows[0][0] if rows else None
+
+    # ---- schema -----------------------------------------------------------------------
+    def migrate(self) -> int:
+        """Apply pending migrations in order; returns the schema version."""
+        conn = self.conn()
+        current = int(conn.execute(sql.GET_USER_VERSION).fetchone()[0])
+        if current > sql.SCHEMA_VERSION:
+            raise StorageError(
+                f"The catalog {self.path} has schema version {current}, newer than this "
+                f"program ({sql.SCHEMA_VERSION}). Upgrade marriage-archive."
+            )
+        for number in range(current, sql.SCHEMA_VERSION):
+            with self.transaction() as tx:
+                for statement in sql.MIGRATIONS[number]:
+                    tx.execute(statement)
+                tx.execute(sql.SET_USER_VERSION.format(n=number + 1))
+            log.info("catalog migrated to schema version %s", number + 1)
+        return sql.SCHEMA_VERSION
+
+    def dump(self) -> dict[str, list[tuple]]:
+        """Contents of the record tables, minus volatile columns (rebuild comparison)."""
+        return {name: self.query(statement) for name, statement in sql.DUMP_QUERIES.items()}

@@ -1,0 +1,217 @@
+"""File-system side of the two storage roots: root checks, durable writes,
+staging, atomic publish, and the writer lock.
+
+Habit: write nothing until it is right. Every file is written inside the
+root's own ``.staging/`` folder (same file system, so ``rename`` is atomic),
+fsynced, re-read and checked against the expected digest, then published with
+one ``rename``; the parent directory is fsynced afterwards.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import logging
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from archive.hashing import CHUNK, Digest, digest_bytes, digest_file
+from archive.ocfl import QUARANTINE_DIR, STAGING_DIR
+from schemas.errors import ConfigError, FixityError, StorageError
+from schemas.settings import Settings
+
+log = logging.getLogger("marriage_archive.archive")
+
+SINGLE_DISK = "both copies on one disk"
+
+
+def check_roots(settings: Settings) -> list[str]:
+    """Create both roots and check they are independent; return degraded states.
+
+    Nested or identical roots are always refused (an audit of one would walk the
+    other). Roots on one device are refused unless ``single_disk_allowed``; then
+    the state is returned as degraded.
+    """
+    a, b = settings.copy_a, settings.copy_b
+    try:
+        a.mkdir(parents=True, exist_ok=True)
+        b.mkdir(parents=True, exist_ok=True)
+        ra, rb = a.resolve(), b.resolve()
+        dev_a, dev_b = ra.stat().st_dev, rb.stat().st_dev
+    except OSError as exc:
+        raise ConfigError(
+            f"Cannot create or read the storage roots ({exc}). Point MARRIAGE_ARCHIVE_ROOT_A "
+            "and MARRIAGE_ARCHIVE_ROOT_B at writable folders."
+        ) from exc
+    if ra == rb or ra.is_relative_to(rb) or rb.is_relative_to(ra):
+        raise ConfigError(
+            f"Storage roots {ra} and {rb} are the same or nested inside each other. Set "
+            "MARRIAGE_ARCHIVE_ROOT_A and MARRIAGE_ARCHIVE_ROOT_B to two separate folders, "
+            "ideally on two separate disks."
+        )
+    if dev_a == dev_b:
+        if not settings.single_disk_allowed:
+            raise ConfigError(
+                f"Storage roots {ra} and {rb} are on the same device, so one disk failure "
+                "would lose both copies. Put them on separate disks, or set "
+                "MARRIAGE_ARCHIVE_ALLOW_SINGLE_DISK=true to accept a degraded archive."
+            )
+        return [SINGLE_DISK]
+    return []
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename/creation inside ``path`` durable."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_durable(path: Path, data: bytes | Path) -> None:
+    """Write bytes (or copy a file) to ``path`` and fsync it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("xb") as out:
+        if isinstance(data, Path):
+            with data.open("rb") as src:
+                shutil.copyfileobj(src, out, CHUNK)
+        else:
+            out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def write_verified(path: Path, data: bytes | Path, expected_sha256: str) -> None:
+    """Write durably, re-read, and raise FixityError unless the digest matches."""
+    write_durable(path, data)
+    actual = digest_file(path).sha256
+    if actual != expected_sha256:
+        raise FixityError(
+            f"Staged file {path.name} does not verify (expected {expected_sha256}, got "
+            f"{actual}); nothing was published. Check the disk and the source, then rerun."
+        )
+
+
+def fsync_tree(path: Path) -> None:
+    """fsync every directory below and including ``path`` (files are fsynced on write)."""
+    for dirpath, _dirs, _files in os.walk(path):
+        fsync_dir(Path(dirpath))
+
+
+def new_staging_dir(root: Path) -> Path:
+    """A fresh folder inside ``root/.staging`` (same file system as the root)."""
+    staging = root / STAGING_DIR / f"{os.getpid()}-{uuid.uuid4().hex}"
+    staging.mkdir(parents=True)
+    return staging
+
+
+def clean_staging(root: Path) -> int:
+    """Remove every leftover staging folder (only called under the writer lock)."""
+    staging = root / STAGING_DIR
+    if not staging.is_dir():
+        return 0
+    count = 0
+    for child in staging.iterdir():
+        shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink()
+        count += 1
+    if count:
+        log.info("removed %s leftover staging entries in %s", count, root)
+    return count
+
+
+def remove_tree(root: Path, path: Path) -> None:
+    """Remove ``path`` by first renaming it into staging (so it vanishes atomically)."""
+    if not path.exists():
+        return
+    trash = new_staging_dir(root) / "trash"
+    path.rename(trash)
+    fsync_dir(path.parent)
+    shutil.rmtree(trash.parent, ignore_errors=True)
+
+
+def publish_dir(root: Path, staged: Path, final: Path) -> None:
+    """Atomically move a verified staged folder to ``final`` (replacing a leftover)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    if final.exists():
+        # Only reached for leftovers the catalog does not reference (or repair).
+        remove_tree(root, final)
+    staged.rename(final)
+    fsync_dir(final.parent)
+
+
+def replace_file(staged: Path, final: Path) -> None:
+    """Atomically replace ``final`` with ``staged`` (same file system)."""
+    os.replace(staged, final)
+    fsync_dir(final.parent)
+
+
+def quarantine(root: Path, path: Path, relpath: str) -> Path:
+    """Move an untracked file out of the way (kept for inspection, never deleted)."""
+    target = root / QUARANTINE_DIR / uuid.uuid4().hex / relpath
+    target.parent.mkdir(parents=True, exist_ok=True)
+    path.rename(target)
+    return target
+
+
+def storage_error(exc: OSError, where: str) -> StorageError:
+    """Translate an OSError into our StorageError with the next step."""
+    if exc.errno == errno.ENOSPC:
+        hint = "the disk is full: free space there and rerun (nothing was committed)"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = "it is not writable: fix permissions or the mount and rerun"
+    else:
+        hint = "check the disk and rerun (nothing was committed)"
+    return StorageError(f"Writing {where} failed ({exc.strerror or exc}); {hint}.")
+
+
+class WriterLock:
+    """One writer at a time across threads *and* processes (flock on a lock file)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        self._fd: int | None = None
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        with self._thread_lock:
+            if self._depth == 0:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                self._fd = fd
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0 and self._fd is not None:
+                    fcntl.flock(self._fd, fcntl.LOCK_UN)
+                    os.close(self._fd)
+                    self._fd = None
+
+
+__all__ = [
+    "SINGLE_DISK",
+    "Digest",
+    "WriterLock",
+    "check_roots",
+    "clean_staging",
+    "digest_bytes",
+    "fsync_dir",
+    "fsync_tree",
+    "new_staging_dir",
+    "publish_dir",
+    "quarantine",
+    "remove_tree",
+    "replace_file",
+    "storage_error",
+    "write_verified",
+]
