@@ -135,6 +135,14 @@ class Conflict(MarriageArchiveError):
     code = "conflict"
 
 
+class BatchLocked(MarriageArchiveError):
+    """Another ingest run holds the lock of this batch folder; try again when it ends."""
+
+    exit_code = EXIT_TEMPFAIL
+    http_status = 409
+    code = "batch_locked"
+
+
 class RateLimited(MarriageArchiveError):
     exit_code = EXIT_TEMPFAIL
     http_status = 429
