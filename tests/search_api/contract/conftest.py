@@ -15,14 +15,22 @@ from search_api.search.base import SearchBackend
 from search_api.search.documents import record_to_doc
 from search_api.search.sqlite_backend import SqliteBackend
 from tests.search_api.sample import sample_records
+from tests.search_api.test_elastic_harness import CLUSTER_BACKENDS, cluster_backend
 
-BACKENDS = ["sqlite"]
+BACKENDS = [
+    "sqlite",
+    # issue 7: the scale-out backends on the osmem OpenSearch-compatible EMULATOR
+    # (elasticsearch through the ES-compat proxy, see test_elastic_harness.py).
+    *(pytest.param(name, marks=pytest.mark.emulator) for name in CLUSTER_BACKENDS),
+]
 
 
 def make_backend(name: str, tmp_path: Path) -> SearchBackend:
     """A fresh, empty backend of the given name."""
     if name == "sqlite":
         return SqliteBackend(tmp_path / "index.sqlite")
+    if name in CLUSTER_BACKENDS:
+        return cluster_backend(name)  # fresh index prefix on the EMULATOR
     raise pytest.UsageError(f"unknown backend {name}")
 
 
