@@ -28,7 +28,14 @@ from search_api.api.models import Coverage, Event, LookupAnswer, LookupQuery, Ma
 from search_api.search.base import TIERS, SearchQuery
 
 CANDIDATE_MAX_SCORE = 0.9
+MIN_MARRIAGE_AGE = 14  # no registration before this age: bounds the candidate search
 _CANDIDATE_TIERS = ("exact", "script_folded", "pinyin", "lookalike")
+_TIER_REASONS = {
+    "exact": "name equal as written",
+    "script_folded": "name equal after traditional/simplified folding",
+    "pinyin": "name equal in pinyin",
+    "lookalike": "name equal after folding OCR look-alike characters",
+}
 _STATUS_CHANGING = {
     RecordType.MARRIAGE: "married",
     RecordType.DIVORCE: "divorced",
@@ -95,7 +102,7 @@ def party_birth_year(record: Record, party_index: int) -> int | None:
     return None
 
 
-def find_events(subject: Subject, search, archive, candidate_limit: int = 50) -> list[FoundEvent]:
+def find_events(subject: Subject, search, archive, candidate_limit: int = 100) -> list[FoundEvent]:
     """Events matched by ID, plus name candidates on records that carry no ID."""
     found: dict[str, FoundEvent] = {}
     if subject.id_18:
@@ -105,13 +112,10 @@ def find_events(subject: Subject, search, archive, candidate_limit: int = 50) ->
             if event is not None:
                 found[event.record.record_id] = event
     if subject.name:
-        query = SearchQuery(
-            name=subject.name,
-            sex=subject.sex,
-            birth_year=subject.birth_year,
-            birth_year_tolerance=1,
-            limit=candidate_limit,
-        )
+        # Sex and birth year are checked here, not in the index: old forms give an
+        # age instead of a birth date and often no sex (the role implies it).
+        earliest = str(subject.birth_year + MIN_MARRIAGE_AGE) if subject.birth_year else None
+        query = SearchQuery(name=subject.name, date_from=earliest, limit=candidate_limit)
         for hit in search.search(query).hits:
             if hit.record_id in found or hit.tier not in _CANDIDATE_TIERS:
                 continue
@@ -145,11 +149,13 @@ def _candidate_event(record: Record, hit, subject: Subject) -> FoundEvent | None
     party = record.parties[index]
     if party.id_number_18:
         return None  # a record with an ID names someone else (or was matched above)
-    reasons = list(hit.reasons) or [f"name match ({hit.tier})"]
+    # Our own wording, not the index's clerk-facing reasons: those quote the printed name.
+    reasons = [_TIER_REASONS[hit.tier]]
     reasons.append("record carries no ID number")
     score = TIERS[hit.tier] / 100
-    if subject.sex and party.sex:
-        if party.sex != subject.sex:
+    party_sex = party.sex or {"husband": "M", "wife": "F"}.get(party.role.value)
+    if subject.sex and party_sex:
+        if party_sex != subject.sex:
             return None
         reasons.append("sex matches")
     else:
@@ -190,9 +196,15 @@ def build_answer(found: list[FoundEvent], coverage: Coverage | None) -> LookupAn
     )
 
 
-def _disclosed_event(found: FoundEvent, linked: FoundEvent | None, conflicts: set[str]) -> Event:
-    from schemas.masking import mask_name
+def _mask_name(name: str) -> str:
+    try:
+        from schemas.masking import mask_name
+    except ImportError:  # until the schemas package ships its masking module
+        return name[:1] + "*" * max(1, len(name) - 1)
+    return str(mask_name(name))
 
+
+def _disclosed_event(found: FoundEvent, linked: FoundEvent | None, conflicts: set[str]) -> Event:
     record, index = found.record, found.party_index
     party = record.parties[index]
     spouse = next((p for i, p in enumerate(record.parties) if i != index), None)
@@ -205,7 +217,7 @@ def _disclosed_event(found: FoundEvent, linked: FoundEvent | None, conflicts: se
         record_status=record.status.value,
         role=party.role.value,
         id_number_masked=mask_id(party.id_number_18) if party.id_number_18 else None,
-        spouse_name_masked=mask_name(spouse.name_simplified or spouse.name)
+        spouse_name_masked=_mask_name(spouse.name_simplified or spouse.name)
         if spouse and (spouse.name_simplified or spouse.name)
         else None,
         match=Match(kind=found.kind, certain=certain, score=found.score, reasons=found.reasons),
