@@ -27,6 +27,7 @@ import atexit
 import contextlib
 import http.client
 import json
+import socket
 import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -101,10 +102,15 @@ class EsCompatProxy:
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.pose_as = pose_as
         self.fail_bulk: list[int] = []  # statuses to answer the next bulk requests with
+        self.fail_all: int | None = None  # answer every request with this status
+        self.down = False  # drop every connection without an answer (network outage)
+        self.product_header = True  # send X-Elastic-Product (a real OpenSearch does not)
         self.seen_content_types: list[str] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     @property
@@ -129,6 +135,13 @@ class EsCompatProxy:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
                 proxy.seen_content_types.append(self.headers.get("Content-Type") or "")
+                if proxy.down:
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                if proxy.fail_all is not None:
+                    self._reply(proxy.fail_all, b'{"error":{"type":"injected"}}', {})
+                    return
                 if self.path.startswith("/_bulk") and proxy.fail_bulk:
                     self._reply(proxy.fail_bulk.pop(0), b'{"error":{"type":"injected"}}', {})
                     return
@@ -156,7 +169,8 @@ class EsCompatProxy:
                     if key.lower() not in ("content-type", "x-elastic-product", "date", "server"):
                         self.send_header(key, value)
                 self.send_header("Content-Type", "application/json")
-                self.send_header("X-Elastic-Product", "Elasticsearch")
+                if proxy.product_header:
+                    self.send_header("X-Elastic-Product", "Elasticsearch")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 if self.command != "HEAD":
