@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from schemas.idnumber import mask_id
 from schemas.model import Record, RecordType
+from schemas.names import to_simplified
 
 PersonEvent = tuple[Record, int]  # (record, index of the person's party)
 _ENDING = (RecordType.DIVORCE, RecordType.ANNULMENT)
@@ -38,7 +39,7 @@ def spouse_key(record: Record, party_index: int) -> str | None:
     spouse = others[0]
     if spouse.id_number_18:
         return "id:" + spouse.id_number_18
-    name = spouse.name_simplified or spouse.name
+    name = _simplified(spouse.name_simplified or spouse.name)
     return "name:" + name if name else None
 
 
@@ -56,7 +57,11 @@ def _same_spouse(a: PersonEvent, b: PersonEvent) -> bool:
 def _spouse_names(event: PersonEvent) -> str | None:
     record, index = event
     others = [p for i, p in enumerate(record.parties) if i != index]
-    return (others[0].name_simplified or others[0].name) if others else None
+    return _simplified(others[0].name_simplified or others[0].name) if others else None
+
+
+def _simplified(name: str | None) -> str | None:
+    return to_simplified(name.strip()) if name and name.strip() else None
 
 
 def sort_events(events: Iterable[PersonEvent]) -> list[PersonEvent]:
