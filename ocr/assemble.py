@@ -1,0 +1,118 @@
+"""From the values found to one :class:`~ocr.result.Reading`: roles, conflicts, evidence."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ocr.labels import PARTY_FIELDS, RECORD_FIELDS
+from ocr.parties import FIRST, HUSBAND, SECOND, WIFE
+from ocr.result import Reading
+from schemas.idnumber import parse_id
+from schemas.model import FieldInfo, Party, Role, TextLine
+from schemas.names import to_simplified
+
+if TYPE_CHECKING:
+    from ocr.extract import Found
+
+ROLE_ORDER = (HUSBAND, WIFE)
+
+
+def _sex_of_slot(found: list[Found], slot: str) -> str | None:
+    for f in found:
+        if f.slot == slot and f.key == "sex" and f.value:
+            return str(f.value)
+    for f in found:
+        if f.slot == slot and f.key == "id_number" and f.value:
+            check = parse_id(str(f.value))
+            if check.valid:
+                return check.sex
+    return None
+
+
+def _role_map(found: list[Found]) -> dict[str, tuple[str, bool]]:
+    """slot -> (role, decided_by_order)."""
+    mapping: dict[str, tuple[str, bool]] = {HUSBAND: (HUSBAND, False), WIFE: (WIFE, False)}
+    slots = {f.slot for f in found if f.slot in (FIRST, SECOND)}
+    taken = {f.slot for f in found if f.slot in (HUSBAND, WIFE)}
+    free = [r for r in ROLE_ORDER if r not in taken] or list(ROLE_ORDER)
+    sexes = {s: _sex_of_slot(found, s) for s in slots}
+    for slot in sorted(slots):
+        sex = sexes[slot]
+        if sex in ("M", "F") and (HUSBAND if sex == "M" else WIFE) in free:
+            role = HUSBAND if sex == "M" else WIFE
+            mapping[slot] = (role, False)
+            free.remove(role)
+    for slot in sorted(slots):
+        if slot not in mapping:
+            role = free.pop(0) if free else (HUSBAND if slot == FIRST else WIFE)
+            mapping[slot] = (role, True)
+    return mapping
+
+
+def _pick(items: list[Found]) -> Found | None:
+    """The value to keep for one field; different readings -> a conflict issue."""
+    readable = [f for f in items if f.value is not None]
+    if not readable:
+        return items[0] if items else None
+    best = readable[0]
+    if len({str(f.value) for f in readable}) > 1:
+        best.issues.append("conflicting_values")
+    return best
+
+
+def _info(f: Found) -> FieldInfo:
+    x, y, w, h = f.segment.bbox
+    issues = list(dict.fromkeys(f.issues))
+    return FieldInfo(
+        confidence=round(min(1.0, max(0.0, f.confidence)), 4),
+        page=f.segment.page,
+        bbox=[x, y, w, h],
+        issues=issues,
+        source="ocr",
+    )
+
+
+def _party(role: str, picked: dict[str, Found | None]) -> Party:
+    values: dict[str, Any] = {k: (f.value if f else None) for k, f in picked.items()}
+    name = values.get("name")
+    id_number = values.get("id_number")
+    check = parse_id(id_number) if id_number else None
+    return Party(
+        role=Role(role),
+        name=name,
+        name_simplified=to_simplified(name) if name else None,
+        sex=values.get("sex"),
+        birth_date=values.get("birth_date"),
+        age=values.get("age"),
+        id_number=id_number,
+        id_number_18=check.id_18 if check and check.valid else None,
+        ethnicity=values.get("ethnicity"),
+    )
+
+
+def assemble(found: list[Found], lines: list[TextLine]) -> Reading:
+    """Build the reading: record fields, both parties (husband first), field evidence."""
+    reading = Reading(lines=list(lines))
+    roles = _role_map(found)
+    for key in RECORD_FIELDS:
+        picked = _pick([f for f in found if f.key == key])
+        if picked is not None:
+            if picked.value is not None:
+                setattr(reading, key, picked.value)
+            reading.fields[key] = _info(picked)
+    for index, role in enumerate(ROLE_ORDER):
+        picked_fields: dict[str, Found | None] = {}
+        for key in PARTY_FIELDS:
+            items = [
+                f
+                for f in found
+                if f.key == key and f.slot and roles.get(f.slot, ("", False))[0] == role
+            ]
+            for f in items:
+                if f.slot is not None and roles[f.slot][1]:
+                    f.issues.append("role_by_order")
+            picked_fields[key] = _pick(items)
+            if picked_fields[key] is not None:
+                reading.fields[f"parties[{index}].{key}"] = _info(picked_fields[key])  # type: ignore[arg-type]
+        reading.parties.append(_party(role, picked_fields))
+    return reading

@@ -1,0 +1,149 @@
+"""The printed labels of marriage-registration forms, in both scripts.
+
+Labels are what extraction anchors on (never pixel positions of one template).
+Each field has several wordings seen on forms of different decades and
+printers; every wording is matched in simplified and traditional script and
+with any spacing between its characters (``姓　　名``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# field key -> wordings (simplified). Longer wordings win over shorter ones.
+FIELD_LABELS: dict[str, tuple[str, ...]] = {
+    "name": ("姓名",),
+    "sex": ("性别",),
+    "birth_date": ("出生日期", "出生年月日", "出生年月", "出生时间", "生日"),
+    "age": ("年龄", "年岁", "岁数"),
+    "id_number": (
+        "公民身份号码",
+        "公民身份证号码",
+        "公民身份证号",
+        "身份证件号码",
+        "身份证件号",
+        "身份证号码",
+        "身份证号",
+        "身份号码",
+        "证件号码",
+    ),
+    "ethnicity": ("民族",),
+    "registration_date": (
+        "结婚登记日期",
+        "离婚登记日期",
+        "登记日期",
+        "登记时间",
+        "批准日期",
+        "发证日期",
+        "办理日期",
+        "领证日期",
+    ),
+    "certificate_no": (
+        "结婚证字号",
+        "离婚证字号",
+        "结婚证号",
+        "离婚证号",
+        "证书编号",
+        "证书号码",
+        "证书号",
+        "证号",
+        "证书字号",
+    ),
+    "office": ("婚姻登记机关", "登记机关", "发证机关", "登记单位"),
+}
+# Labels of things we do not extract: they end the value of the label before them.
+OTHER_LABELS: tuple[str, ...] = (
+    "工作单位及职业",
+    "工作单位",
+    "职业",
+    "常住户口所在地",
+    "户籍所在地",
+    "户口所在地",
+    "住址",
+    "文化程度",
+    "婚姻状况",
+    "婚前状况",
+    "备注",
+    "照片",
+    "申请人签名",
+    "当事人签名",
+    "签名",
+    "登记员",
+    "审查意见",
+    "国籍",
+    "联系电话",
+    "电话",
+    "籍贯",
+    "文化",
+)
+# Party headings: the block, column or row of one spouse.
+HEADING_LABELS: dict[str, tuple[str, ...]] = {
+    "husband": ("男方", "男方情况", "丈夫"),
+    "wife": ("女方", "女方情况", "妻子"),
+}
+STANDALONE = "other"
+
+PARTY_FIELDS = ("name", "sex", "birth_date", "age", "id_number", "ethnicity")
+RECORD_FIELDS = ("registration_date", "certificate_no", "office")
+
+
+@lru_cache(maxsize=4)
+def _converter(config: str):  # type: ignore[no-untyped-def]
+    from opencc import OpenCC
+
+    return OpenCC(config)
+
+
+def _variants(word: str) -> set[str]:
+    out = {word}
+    for config in ("s2t", "s2tw", "s2hk"):
+        out.add(_converter(config).convert(word))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _label_table() -> list[tuple[str, str, str]]:
+    """``(kind, key, wording)`` for every wording in every script, longest first."""
+    table: list[tuple[str, str, str]] = []
+    for key, words in FIELD_LABELS.items():
+        table += [("field", key, v) for w in words for v in _variants(w)]
+    table += [("other", STANDALONE, v) for w in OTHER_LABELS for v in _variants(w)]
+    for key, words in HEADING_LABELS.items():
+        table += [("heading", key, v) for w in words for v in _variants(w)]
+    table.sort(key=lambda t: -len(t[2]))
+    return table
+
+
+@lru_cache(maxsize=1)
+def _label_regex() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+    lookup: dict[str, tuple[str, str]] = {}
+    parts = []
+    for kind, key, word in _label_table():
+        if word in lookup:
+            continue
+        lookup[word] = (kind, key)
+        parts.append(r"[ \t\u3000]*".join(re.escape(ch) for ch in word))
+    return re.compile("|".join(parts)), lookup
+
+
+@dataclass(frozen=True)
+class LabelHit:
+    """A label found inside a line of text: its kind, field key and span."""
+
+    kind: str  # "field", "heading" or "other"
+    key: str  # field key ("name", ...), "husband"/"wife", or "other"
+    start: int
+    end: int
+
+
+def find_labels(text: str) -> list[LabelHit]:
+    """Every label in ``text``, left to right, longest wording first, no overlaps."""
+    pattern, lookup = _label_regex()
+    hits = []
+    for m in pattern.finditer(text):
+        word = re.sub(r"[ \t\u3000]", "", m.group(0))
+        kind, key = lookup[word]
+        hits.append(LabelHit(kind, key, m.start(), m.end()))
+    return hits

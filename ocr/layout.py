@@ -1,0 +1,168 @@
+"""Form geometry from recognized lines: label and text segments, rows, columns.
+
+A recognized line may hold several labels and values (``姓名：张三  性别：男``);
+:func:`segment_lines` cuts it into label and text segments, each with a box
+estimated from its share of the line's characters. Neighbour searches work on
+those segments and only on relative geometry (same row, to the right, below),
+so they hold for any form drawn with labels beside or above their values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ocr.labels import LabelHit, find_labels
+from schemas.model import TextLine
+
+_SEPARATORS = " \t\u3000:：;；,，、|_"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A label or a piece of text on one page, with its (estimated) box."""
+
+    index: int
+    text: str
+    bbox: tuple[int, int, int, int]
+    confidence: float
+    page: int
+    line: int
+    label: LabelHit | None = None
+    follows_label: bool = False  # text right after a label inside the same line
+
+    @property
+    def left(self) -> int:
+        return self.bbox[0]
+
+    @property
+    def right(self) -> int:
+        return self.bbox[0] + self.bbox[2]
+
+    @property
+    def top(self) -> int:
+        return self.bbox[1]
+
+    @property
+    def bottom(self) -> int:
+        return self.bbox[1] + self.bbox[3]
+
+    @property
+    def height(self) -> int:
+        return max(1, self.bbox[3])
+
+    @property
+    def cx(self) -> float:
+        return self.bbox[0] + self.bbox[2] / 2
+
+    @property
+    def cy(self) -> float:
+        return self.bbox[1] + self.bbox[3] / 2
+
+
+def _sub_bbox(line: TextLine, start: int, end: int) -> tuple[int, int, int, int]:
+    x, y, w, h = line.bbox
+    n = max(1, len(line.text))
+    x0 = x + round(w * start / n)
+    x1 = x + round(w * end / n)
+    return (x0, y, max(1, x1 - x0), h)
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _SEPARATORS:
+        start += 1
+    while end > start and text[end - 1] in _SEPARATORS:
+        end -= 1
+    return start, end
+
+
+def segment_lines(lines: list[TextLine]) -> list[Segment]:
+    """Cut every line into label and text segments (in line order)."""
+    segments: list[Segment] = []
+    for line_no, line in enumerate(lines):
+        text = line.text
+        cursor = 0
+        after_label = False
+        pieces: list[tuple[int, int, LabelHit | None, bool]] = []
+        for hit in find_labels(text):
+            s, e = _trimmed(text, cursor, hit.start)
+            if e > s:
+                pieces.append((s, e, None, after_label))
+            pieces.append((hit.start, hit.end, hit, False))
+            cursor, after_label = hit.end, True
+        s, e = _trimmed(text, cursor, len(text))
+        if e > s:
+            pieces.append((s, e, None, after_label))
+        for s, e, piece_label, follows in pieces:
+            segments.append(
+                Segment(
+                    index=len(segments),
+                    text=text[s:e],
+                    bbox=_sub_bbox(line, s, e),
+                    confidence=line.confidence,
+                    page=line.page,
+                    line=line_no,
+                    label=piece_label,
+                    follows_label=follows,
+                )
+            )
+    return segments
+
+
+def same_row(a: Segment, b: Segment) -> bool:
+    """True when the two boxes overlap vertically by at least half the smaller height."""
+    overlap = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return a.page == b.page and overlap >= 0.5 * min(a.height, b.height)
+
+
+def row_to_right(label: Segment, segments: list[Segment], max_gap: float) -> list[Segment]:
+    """Segments on the label's row to its right, nearest first, up to the next label."""
+    row = [
+        s
+        for s in segments
+        if s.index != label.index
+        and same_row(label, s)
+        and s.left >= label.right - label.height
+        and s.left - label.right <= max_gap
+    ]
+    row.sort(key=lambda s: s.left)
+    out = []
+    for seg in row:
+        if seg.label is not None:
+            break
+        out.append(seg)
+    return out
+
+
+def column_below(label: Segment, segments: list[Segment], max_rows: float = 2.6) -> list[Segment]:
+    """Segments in the label's column below it, top first, up to the next label.
+
+    The column of a segment is the label on the label's row whose centre is
+    nearest to the segment's centre, so header-row tables (labels in one row,
+    one row of values per spouse) split into the right columns.
+    """
+    header = [s for s in segments if s.label is not None and same_row(label, s)]
+    below = []
+    for s in segments:
+        if (
+            s.page != label.page
+            or s.index == label.index
+            or s.top < label.bottom - 0.3 * label.height
+        ):
+            continue
+        nearest = min(header, key=lambda h: abs(h.cx - s.cx), default=label)
+        overlaps = (
+            min(s.right, label.right + label.height) - max(s.left, label.left - label.height) > 0
+        )
+        if nearest.index == label.index and overlaps:
+            below.append(s)
+    below.sort(key=lambda s: s.top)
+    out: list[Segment] = []
+    last_bottom = label.bottom
+    for seg in below:
+        if seg.top - last_bottom > max_rows * label.height:
+            break
+        if seg.label is not None:
+            break
+        out.append(seg)
+        last_bottom = max(last_bottom, seg.bottom)
+    return out

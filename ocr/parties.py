@@ -1,0 +1,82 @@
+"""Which spouse a value belongs to: headings (男方/女方), label prefixes, geometry, order.
+
+Forms put the two spouses in columns (男方 | 女方), in stacked blocks, in rows
+of a table with row headings, or in two repetitions of the same labels with no
+heading at all. A value's slot is decided from the VALUE's position relative
+to the headings of its page, which covers all of those layouts.
+"""
+
+from __future__ import annotations
+
+from ocr.layout import Segment, same_row
+
+HUSBAND, WIFE = "husband", "wife"
+FIRST, SECOND = "p0", "p1"
+
+
+def _headings(segments: list[Segment]) -> list[Segment]:
+    """Heading segments, minus signature-line headings such as ``男方签名``."""
+    out = []
+    for seg in segments:
+        if seg.label is None or seg.label.kind != "heading":
+            continue
+        nxt = segments[seg.index + 1] if seg.index + 1 < len(segments) else None
+        if (
+            nxt is not None
+            and nxt.line == seg.line
+            and nxt.label is not None
+            and nxt.label.kind == "other"
+        ):
+            continue
+        out.append(seg)
+    return out
+
+
+def heading_prefix(label: Segment, segments: list[Segment]) -> str | None:
+    """``男方姓名`` / ``女方身份证号``: the role written right before the label, if any."""
+    if label.index == 0:
+        return None
+    prev = segments[label.index - 1]
+    if prev.line == label.line and prev.label is not None and prev.label.kind == "heading":
+        return prev.label.key
+    return None
+
+
+def _by_geometry(value: Segment, anchors: list[tuple[str, Segment]]) -> str | None:
+    """Slot of ``value`` given two or more anchors ``(slot, segment)`` on its page."""
+    anchors = [(k, a) for k, a in anchors if a.page == value.page]
+    if not anchors:
+        return None
+    columns = len(anchors) >= 2 and all(same_row(anchors[0][1], a) for _, a in anchors[1:])
+    if columns:
+        left_of = [(k, a) for k, a in anchors if a.left <= value.cx + a.height]
+        if left_of:
+            return max(left_of, key=lambda ka: ka[1].left)[0]
+        return min(anchors, key=lambda ka: abs(ka[1].cx - value.cx))[0]
+    above = [(k, a) for k, a in anchors if a.top <= value.cy + a.height / 2]
+    if above:
+        return max(above, key=lambda ka: (ka[1].top, ka[1].left))[0]
+    return None
+
+
+def slot_of(value: Segment, label: Segment, segments: list[Segment]) -> str | None:
+    """``husband`` / ``wife`` when headings tell, ``p0`` / ``p1`` from layout, else None."""
+    prefix = heading_prefix(label, segments)
+    if prefix:
+        return prefix
+    headings = [(s.label.key, s) for s in _headings(segments) if s.label is not None]
+    slot = _by_geometry(value, headings)
+    if slot:
+        return slot
+    if any(a.page == value.page for _, a in headings):
+        return None
+    names = [
+        s
+        for s in segments
+        if s.label is not None and s.label.key == "name" and s.page == value.page
+    ]
+    if len(names) == 2:
+        columns = same_row(names[0], names[1])
+        names.sort(key=lambda s: (s.left, s.top) if columns else (s.top, s.left))
+        return _by_geometry(value, [(FIRST, names[0]), (SECOND, names[1])])
+    return None

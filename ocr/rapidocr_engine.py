@@ -1,0 +1,99 @@
+"""RapidOCR (PP-OCR models on onnxruntime) behind :class:`ocr.engine.OcrEngine`.
+
+The models ship inside the ``rapidocr-onnxruntime`` wheel. onnxruntime runs
+with one intra-op and one inter-op thread: we run one worker process per core,
+and more threads per process made everything slower on 2 cores.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+
+from schemas.errors import ToolUnavailable
+from schemas.model import TextLine
+from schemas.settings import Settings
+
+log = logging.getLogger("marriage_archive.ocr")
+
+INSTALL_HINT = ".venv/bin/pip install 'rapidocr-onnxruntime>=1.3,<2' onnxruntime"
+
+
+def probe() -> str | None:
+    """None when RapidOCR and its bundled models can be loaded, else why not."""
+    try:
+        import rapidocr_onnxruntime  # noqa: F401
+    except ImportError as exc:
+        return f"rapidocr-onnxruntime is not installed ({exc}); run: {INSTALL_HINT}"
+    return None
+
+
+def _to_bgr(image: np.ndarray) -> np.ndarray:
+    if image.dtype != np.uint8:
+        raise ValueError("OCR input must be a uint8 image")
+    if image.ndim == 2:
+        return np.stack([image] * 3, axis=-1)
+    if image.ndim == 3 and image.shape[2] == 4:
+        return np.ascontiguousarray(image[:, :, :3])
+    return image
+
+
+def _quad_to_bbox(quad: Any, width: int, height: int) -> list[int]:
+    pts = np.asarray(quad, dtype=float)
+    x0, y0 = max(0.0, pts[:, 0].min()), max(0.0, pts[:, 1].min())
+    x1, y1 = min(float(width), pts[:, 0].max()), min(float(height), pts[:, 1].max())
+    return [round(x0), round(y0), max(1, round(x1 - x0)), max(1, round(y1 - y0))]
+
+
+class RapidOcrEngine:
+    """One RapidOCR instance (models loaded once); not thread-safe, one per process."""
+
+    name = "rapidocr"
+
+    def __init__(self, settings: Settings):
+        reason = probe()
+        if reason:
+            raise ToolUnavailable(reason)
+        from rapidocr_onnxruntime import RapidOCR
+
+        self._settings = settings
+        try:
+            self._ocr: Any = RapidOCR(
+                intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False
+            )
+        except Exception as exc:  # model file missing or corrupt inside the wheel
+            raise ToolUnavailable(
+                f"RapidOCR models could not be loaded ({type(exc).__name__}); "
+                f"reinstall: {INSTALL_HINT}"
+            ) from exc
+
+    def recognize_page(self, image: np.ndarray) -> list[TextLine]:
+        """Detect and recognize every text line of an upright page."""
+        bgr = _to_bgr(image)
+        height, width = bgr.shape[:2]
+        result, _elapsed = self._ocr(bgr)
+        lines: list[TextLine] = []
+        for quad, text, score in result or []:
+            text = str(text).strip()
+            if not text:
+                continue
+            conf = min(1.0, max(0.0, float(score)))
+            lines.append(
+                TextLine(text=text, bbox=_quad_to_bbox(quad, width, height), confidence=conf)
+            )
+        log.debug("rapidocr page %sx%s: %s lines", width, height, len(lines))
+        return lines
+
+    def recognize_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        """Recognition only (no detection) for crops holding one line each."""
+        if not crops:
+            return []
+        batch = [_to_bgr(c) for c in crops]
+        results, _elapsed = self._ocr.text_rec(batch)
+        return [(str(r[0]).strip(), min(1.0, max(0.0, float(r[1])))) for r in results]
+
+    def close(self) -> None:
+        """Drop the onnxruntime sessions."""
+        self._ocr = None

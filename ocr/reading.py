@@ -1,0 +1,43 @@
+"""Reading one record: recognize its prepared pages, extract fields, check them."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from ocr.engine import OcrEngine
+from ocr.extract import extract_fields
+from ocr.result import Reading
+from ocr.review import assess
+from ocr.second_opinion import apply_second_opinion
+from schemas.model import TextLine
+
+log = logging.getLogger("marriage_archive.ocr")
+
+
+def recognize_pages(pages: list[np.ndarray], engine: OcrEngine) -> list[TextLine]:
+    """All lines of all pages, each line carrying its page index."""
+    lines: list[TextLine] = []
+    for index, page in enumerate(pages):
+        for line in engine.recognize_page(page):
+            lines.append(line.model_copy(update={"page": index}))
+    return lines
+
+
+def read_record(
+    pages: list[np.ndarray], engine: OcrEngine, second_opinion: OcrEngine | None = None
+) -> Reading:
+    """Read one record from its prepared pages (upright, deskewed, seal ink suppressed).
+
+    Bounding boxes refer to those pages' pixels. With ``second_opinion`` the ID
+    numbers, dates and certificate number are re-read by that engine and a
+    disagreement sends the record to review.
+    """
+    lines = recognize_pages(pages, engine)
+    reading = extract_fields(lines)
+    if second_opinion is not None:
+        apply_second_opinion(reading, pages, second_opinion)
+    assess(reading)
+    log.debug("record read: %s lines, %s review reasons", len(lines), len(reading.review_reasons))
+    return reading

@@ -1,0 +1,188 @@
+"""The verdict on a reading: content checks, per-field issues, review reasons.
+
+An auto-accepted record must be right, so this module is biased to review: a
+record is accepted only when every required field is present, passes its
+content validator, agrees with the other fields (ID vs birth date and sex, age
+vs dates, certificate number vs year and type) and is read confidently.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ocr.result import Reading, era_of
+from ocr.rules import type_from_certificate, type_from_wording
+from schemas.dates import age_at, birth_year_from_age, parse_date
+from schemas.idnumber import parse_id
+from schemas.model import FieldInfo, Party
+
+# Below this combined confidence a field goes to review.
+MIN_CONFIDENCE = 0.85
+# Issues that inform the clerk but do not by themselves send a record to review.
+NON_BLOCKING = frozenset(
+    {
+        "id_18_derived",
+        "id_digits_normalized",  # undone OCR confusion confirmed by the check digit
+        "found_without_label",
+        "party_by_order",
+        "name_from_sentence",
+        "second_opinion_empty",
+        "second_opinion_agrees",
+        "age_nominal",
+    }
+)
+ERAS_WITH_IDS = ("1985-99", "2000+")
+
+
+def _info(reading: Reading, key: str) -> FieldInfo:
+    info = reading.fields.get(key)
+    if info is None:
+        info = FieldInfo(confidence=0.0, page=None, bbox=None, issues=[], source="ocr")
+        reading.fields[key] = info
+    return info
+
+
+def _flag(reading: Reading, key: str, issue: str) -> None:
+    issues = _info(reading, key).issues
+    if issue not in issues:
+        issues.append(issue)
+
+
+def _check_registration(reading: Reading) -> None:
+    if reading.registration_date is None:
+        return
+    parsed = parse_date(reading.registration_date, min_year=1949)
+    if not parsed.ok:
+        _flag(reading, "registration_date", "implausible_date")
+    elif parsed.precision != "day":
+        _flag(reading, "registration_date", "partial_date")
+    elif parsed.as_date and parsed.as_date < date(1949, 10, 1):
+        _flag(reading, "registration_date", "implausible_date")
+
+
+def _check_id(reading: Reading, i: int, party: Party) -> None:
+    key = f"parties[{i}].id_number"
+    if not party.id_number:
+        return
+    check = parse_id(party.id_number)
+    if reading.era and reading.era not in ERAS_WITH_IDS:
+        _flag(reading, key, "id_before_1985")
+    if not check.valid:
+        for error in check.errors:
+            _flag(reading, key, f"id_{error}")
+        return
+    if check.kind == "15":
+        _flag(reading, key, "id_18_derived")
+    if party.sex and check.sex != party.sex:
+        _flag(reading, key, "id_sex_mismatch")
+    if party.birth_date and check.birth_date:
+        if not check.birth_date.isoformat().startswith(party.birth_date):
+            _flag(reading, key, "id_birth_date_mismatch")
+    elif party.age is not None and check.birth_date and reading.registration_date:
+        lo, hi = birth_year_from_age(party.age, reading.registration_date, nominal=True)
+        if not lo <= check.birth_date.year <= hi:
+            _flag(reading, key, "id_age_mismatch")
+
+
+def _check_birth_and_age(reading: Reading, i: int, party: Party) -> None:
+    reg = reading.registration_date
+    if party.birth_date:
+        key = f"parties[{i}].birth_date"
+        parsed = parse_date(party.birth_date, min_year=1850)
+        if not parsed.ok:
+            _flag(reading, key, "implausible_date")
+        elif reg and party.birth_date >= reg:
+            _flag(reading, key, "born_after_registration")
+        elif reg:
+            years = age_at(party.birth_date, reg)
+            if years is not None and not 14 <= years <= 100:
+                _flag(reading, key, "implausible_age")
+    if party.age is not None:
+        key = f"parties[{i}].age"
+        if not 14 <= party.age <= 100:
+            _flag(reading, key, "implausible_age")
+        if party.birth_date and reg:
+            years = age_at(party.birth_date, reg)
+            if years is not None and party.age != years:
+                _flag(reading, key, "age_nominal" if party.age == years + 1 else "age_mismatch")
+
+
+def _check_party(reading: Reading, i: int, party: Party) -> None:
+    expected = "M" if party.role == "husband" else "F"
+    if party.sex and party.sex != expected:
+        _flag(reading, f"parties[{i}].sex", "sex_role_mismatch")
+    _check_id(reading, i, party)
+    _check_birth_and_age(reading, i, party)
+
+
+def _check_certificate(reading: Reading) -> None:
+    cert = reading.certificate_no
+    if not cert:
+        return
+    cert_type = type_from_certificate(cert)
+    compatible = (cert_type, "unknown", "annulment" if cert_type == "marriage" else "")
+    if cert_type and reading.record_type not in compatible:
+        _flag(reading, "certificate_no", "certificate_type_mismatch")
+    reg = reading.registration_date
+    if cert_type and reg:
+        year = cert.split("-")[1] if cert.count("-") == 2 else ""
+        if year != reg[:4]:
+            _flag(reading, "certificate_no", "certificate_year_mismatch")
+
+
+def _check_record_type(reading: Reading) -> None:
+    info = _info(reading, "record_type")
+    worded = type_from_wording(reading.lines)
+    from_cert = type_from_certificate(reading.certificate_no)
+    info.confidence = 0.99 if worded else (0.9 if from_cert else 0.0)
+    if reading.record_type == "unknown":
+        _flag(reading, "record_type", "record_type_unknown")
+    elif worded is None:
+        _flag(reading, "record_type", "record_type_from_certificate_only")
+
+
+def required_fields(reading: Reading) -> list[str]:
+    """Field keys that must be present for the record's era."""
+    keys = ["record_type", "registration_date", "certificate_no"]
+    for i, party in enumerate(reading.parties):
+        keys += [f"parties[{i}].name", f"parties[{i}].sex"]
+        keys.append(
+            f"parties[{i}].birth_date"
+            if party.birth_date or party.age is None
+            else f"parties[{i}].age"
+        )
+        if reading.era in ERAS_WITH_IDS or reading.era is None:
+            keys.append(f"parties[{i}].id_number")
+    return keys
+
+
+def _value(reading: Reading, key: str) -> object:
+    if key.startswith("parties["):
+        index, attr = int(key[8]), key.split(".", 1)[1]
+        return getattr(reading.parties[index], attr) if index < len(reading.parties) else None
+    value = getattr(reading, key)
+    return None if value == "unknown" else value
+
+
+def assess(reading: Reading) -> Reading:
+    """Run every content check and fill ``review_reasons`` (empty => may auto-accept)."""
+    reading.era = era_of(reading.registration_date)
+    _check_registration(reading)
+    _check_record_type(reading)
+    _check_certificate(reading)
+    while len(reading.parties) < 2:
+        reading.review_reasons.append("missing: a party")
+        break
+    for i, party in enumerate(reading.parties):
+        _check_party(reading, i, party)
+    reasons: list[str] = []
+    for key in required_fields(reading):
+        info = reading.fields.get(key)
+        if _value(reading, key) is None:
+            reasons.append(f"missing: {key}")
+        elif info is not None and info.confidence < MIN_CONFIDENCE:
+            reasons.append(f"low_confidence: {key}")
+    for key, info in reading.fields.items():
+        reasons += [f"{key}: {issue}" for issue in info.issues if issue not in NON_BLOCKING]
+    reading.review_reasons = list(dict.fromkeys(reading.review_reasons + reasons))
+    return reading

@@ -1,0 +1,52 @@
+"""Record-level rules: the record type from the form's wording and certificate prefix."""
+
+from __future__ import annotations
+
+import re
+
+from schemas.model import TextLine
+
+# Wordings that name the kind of registration (both scripts), strongest first.
+_TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("annulment", re.compile(r"撤[销銷]\s*(?:婚姻|结婚|結婚)|(?:婚姻|结婚|結婚)\S{0,4}撤[销銷]")),
+    ("reissue", re.compile(r"[补補]\s*[发發领領]|[补補][办辦]")),
+    (
+        "divorce",
+        re.compile(
+            r"[离離]\s*婚\s*(?:登[记記]|[证證]|申[请請]|[协協]议|[协協]議|[审審]查)|"
+            r"(?:自[愿願]|准予|同意)\s*[离離]\s*婚"
+        ),
+    ),
+    (
+        "marriage",
+        re.compile(
+            r"[结結]\s*婚\s*(?:登[记記]|[证證]|申[请請]|[审審]查)|"
+            r"(?:自[愿願]|准予|同意)\s*[结結]\s*婚"
+        ),
+    ),
+)
+_STATUS_LABEL = re.compile(r"婚[姻前]\s*(?:状况|狀況)")
+CERT_PREFIX_TYPES = {"BJ": "reissue", "BL": "reissue", "L": "divorce", "J": "marriage"}
+
+
+def type_from_certificate(certificate_no: str | None) -> str | None:
+    """``J…`` marriage, ``L…`` divorce, ``BJ…``/``BL…`` reissue; None for other forms."""
+    if not certificate_no:
+        return None
+    m = re.match(r"^(BJ|BL|J|L)\d", certificate_no)
+    return CERT_PREFIX_TYPES[m.group(1)] if m else None
+
+
+def type_from_wording(lines: list[TextLine]) -> str | None:
+    """The strongest record-type wording on the pages (status fields like 婚姻状况 ignored)."""
+    texts = [line.text for line in lines if not _STATUS_LABEL.search(line.text)]
+    joined = "\n".join(texts)
+    for record_type, pattern in _TYPE_PATTERNS:
+        if pattern.search(joined):
+            return record_type
+    return None
+
+
+def record_type_of(lines: list[TextLine], certificate_no: str | None) -> str:
+    """Record type from wording, else from the certificate prefix, else ``unknown``."""
+    return type_from_wording(lines) or type_from_certificate(certificate_no) or "unknown"

@@ -1,0 +1,333 @@
+"""Reading field values out of recognized text: pure functions, str in -> value out.
+
+These functions find a value inside noisy OCR text (``"1978年5月6日生"``,
+``"身份证号:62O7221978O506123X"``) and say how they got it. OCR digit
+confusions (O/0, l/1, I/1, Z/2, S/5, B/8, ×/X) are only undone where a
+validator then confirms the result (ID check digit, a real calendar date), and
+the caller is told so (``normalized=True``) to weigh confidence accordingly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from schemas.idnumber import parse_id
+
+# Characters OCR engines put in place of digits (only applied inside digit runs).
+DIGIT_CONFUSIONS = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "Q": "0",
+        "D": "0",
+        "〇": "0",
+        "○": "0",
+        "l": "1",
+        "I": "1",
+        "|": "1",
+        "i": "1",
+        "!": "1",
+        "Z": "2",
+        "z": "2",
+        "S": "5",
+        "s": "5",
+        "B": "8",
+        "b": "6",
+        "g": "9",
+        "q": "9",
+        "×": "X",
+        "x": "X",
+        "Ｘ": "X",
+    }
+)
+_FULLWIDTH = str.maketrans(
+    {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+)
+_CN_DIGITS = {
+    "〇": 0,
+    "○": 0,
+    "零": 0,
+    "O": 0,
+    "o": 0,
+    "0": 0,
+    "Ｏ": 0,
+    "一": 1,
+    "壹": 1,
+    "二": 2,
+    "贰": 2,
+    "貳": 2,
+    "两": 2,
+    "三": 3,
+    "叁": 3,
+    "參": 3,
+    "四": 4,
+    "肆": 4,
+    "五": 5,
+    "伍": 5,
+    "六": 6,
+    "陆": 6,
+    "陸": 6,
+    "七": 7,
+    "柒": 7,
+    "八": 8,
+    "捌": 8,
+    "九": 9,
+    "玖": 9,
+}
+_CN_DIGIT_CLASS = "〇○零Oo0Ｏ一二三四五六七八九两壹贰貳叁參肆伍陆陸柒捌玖"
+_CN_NUM_CLASS = _CN_DIGIT_CLASS + "十拾廿"
+EARLIEST_REGISTRATION = date(1949, 10, 1)
+
+
+def halfwidth(text: str) -> str:
+    """Full-width ASCII (``１２：``) to half-width; ideographic space to space."""
+    return text.translate(_FULLWIDTH)
+
+
+def chinese_number(text: str) -> int | None:
+    """``"二十五"`` -> 25, ``"十二"`` -> 12, ``"一九"`` -> 19; None if not a number."""
+    text = text.replace("拾", "十").replace("廿", "二十")
+    if not text or any(ch not in _CN_DIGITS and ch != "十" for ch in text):
+        return None
+    if "十" not in text:
+        value = 0
+        for ch in text:
+            value = value * 10 + _CN_DIGITS[ch]
+        return value
+    tens, _, ones = text.partition("十")
+    if "十" in ones or len(tens) > 1 or len(ones) > 1:
+        return None
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+@dataclass(frozen=True)
+class DateValue:
+    """A date found in text: ISO (possibly partial), where it was, and how."""
+
+    iso: str
+    start: int
+    end: int
+    normalized: bool = False
+    chinese: bool = False
+
+
+def _real_date(year: int, month: int | None, day: int | None) -> bool:
+    if not 1850 <= year <= 2100:
+        return False
+    if month is None:
+        return True
+    if not 1 <= month <= 12:
+        return False
+    if day is None:
+        return True
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _iso(year: int, month: int | None, day: int | None) -> str:
+    if month is None:
+        return f"{year:04d}"
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+_D = r"[0-9OoIlZSB]"
+_ARABIC_DATE = re.compile(
+    rf"(?<![0-9])({_D}{{4}})\s*(?:年|\.|-|/)\s*({_D}{{1,2}})\s*(?:(?:月|\.|-|/)\s*(?:({_D}{{1,2}})\s*日?)?)?"
+)
+_CN_DATE = re.compile(
+    rf"([{_CN_DIGIT_CLASS}]{{4}})\s*年\s*([{_CN_NUM_CLASS}]{{1,3}})\s*月(?:\s*([{_CN_NUM_CLASS}]{{1,3}})\s*[日号號])?"
+)
+
+
+def find_dates(text: str) -> list[DateValue]:
+    """Every real calendar date written in ``text`` (Arabic or Chinese numerals)."""
+    text = halfwidth(text)
+    found: list[DateValue] = []
+    for m in _CN_DATE.finditer(text):
+        year = chinese_number(m.group(1))
+        month = chinese_number(m.group(2))
+        day = chinese_number(m.group(3)) if m.group(3) else None
+        if year is not None and month is not None and _real_date(year, month, day):
+            found.append(DateValue(_iso(year, month, day), m.start(), m.end(), chinese=True))
+    for m in _ARABIC_DATE.finditer(text):
+        raw = [g for g in m.groups()]
+        fixed = [g.translate(DIGIT_CONFUSIONS) if g else None for g in raw]
+        if not all(g is None or g.isdigit() for g in fixed):
+            continue
+        year, month = int(fixed[0] or 0), int(fixed[1] or 0)
+        day = int(fixed[2]) if fixed[2] else None
+        if not _real_date(year, month, day):
+            continue
+        normalized = any(g is not None and not g.isdigit() for g in raw)
+        found.append(DateValue(_iso(year, month, day), m.start(), m.end(), normalized))
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+@dataclass(frozen=True)
+class IdValue:
+    """An ID-number candidate found in text, as printed and validated."""
+
+    printed: str
+    valid: bool
+    errors: tuple[str, ...]
+    start: int
+    end: int
+    normalized: bool = False
+
+
+_ID_CHARS = "0-9OoIlZSBDQ|xX×Ｘ"
+_ID_TOKEN = re.compile(rf"[{_ID_CHARS}]+")
+_ID_JOIN = re.compile(r"[\s-]{0,2}")
+
+
+def _id_runs(text: str) -> list[tuple[str, int, int]]:
+    """Digit-like runs of 15 or 18 characters; up to 3 tokens split by spaces or hyphens join."""
+    tokens = [(m.group(0), m.start(), m.end()) for m in _ID_TOKEN.finditer(text)]
+    runs = []
+    for i in range(len(tokens)):
+        joined, start, end = tokens[i]
+        if len(joined) in (15, 18):
+            runs.append((joined, start, end))
+            continue
+        for j in range(i + 1, min(i + 3, len(tokens))):
+            between = text[end : tokens[j][1]]
+            if not _ID_JOIN.fullmatch(between):
+                break
+            joined += tokens[j][0]
+            end = tokens[j][2]
+            if len(joined) in (15, 18):
+                runs.append((joined, start, end))
+                break
+            if len(joined) > 18:
+                break
+    return runs
+
+
+def find_ids(text: str) -> list[IdValue]:
+    """ID-number candidates (15 or 18 characters) in ``text``, best first.
+
+    A run is kept as printed when it validates; otherwise OCR confusions are
+    undone and the run is kept only if the result validates (``normalized``).
+    Invalid digit runs of the right length are returned too (``valid=False``)
+    so that a misread ID is reported, never silently dropped.
+    """
+    text = halfwidth(text)
+    out: list[IdValue] = []
+    for run, start, end in _id_runs(text):
+        printed = run.upper() if run[-1] in "xX" else run
+        check = parse_id(printed)
+        if check.valid:
+            out.append(IdValue(printed, True, (), start, end))
+            continue
+        fixed = run.translate(DIGIT_CONFUSIONS)
+        fixed_check = parse_id(fixed) if fixed != printed else check
+        if fixed_check.valid:
+            out.append(IdValue(fixed, True, (), start, end, normalized=True))
+        elif sum(ch.isdigit() for ch in run) >= len(run) - 1:
+            out.append(IdValue(fixed, False, tuple(fixed_check.errors), start, end))
+    out.sort(key=lambda v: (not v.valid, v.normalized))
+    return out
+
+
+_CERT_MODERN = re.compile(
+    r"(?<![A-Z])(B?[JL])\s*[-－—]?\s*(\d{6})\s*[-－—]\s*(\d{4})\s*[-－—]\s*(\d{3,7})(?!\d)"
+)
+_CERT_LOCAL = re.compile(
+    r"([(（]\s*\d{2,4}\s*[)）])?\s*([\u4e00-\u9fff]{1,5}字)\s*第\s*(\d{1,6})\s*[号號]"
+)
+
+
+@dataclass(frozen=True)
+class CertValue:
+    """A certificate number found in text."""
+
+    value: str
+    start: int
+    end: int
+    kind: str  # "modern" or "local"
+
+
+def find_certificate_numbers(text: str) -> list[CertValue]:
+    """Certificate numbers in ``text``: ``J620722-2005-000123`` and ``高民婚字第032号`` forms."""
+    text = halfwidth(text)
+    found = []
+    for m in _CERT_MODERN.finditer(text):
+        value = f"{m.group(1)}{m.group(2)}-{m.group(3)}-{m.group(4)}"
+        found.append(CertValue(value, m.start(), m.end(), "modern"))
+    for m in _CERT_LOCAL.finditer(text):
+        prefix = re.sub(r"\s", "", m.group(1) or "").replace("（", "(").replace("）", ")")
+        value = f"{prefix}{m.group(2)}第{m.group(3)}号"
+        if "號" in m.group(0):
+            value = value[:-1] + "號"
+        found.append(CertValue(value, m.start(), m.end(), "local"))
+    return found
+
+
+_AGE = re.compile(rf"(?<![0-9])(\d{{1,3}}|[{_CN_NUM_CLASS}]{{1,4}})\s*(?:周岁|週歲|岁|歲)?")
+
+
+def find_age(text: str) -> int | None:
+    """An age written as ``25``, ``25岁`` or ``二十五歲``; None when absent or implausible."""
+    text = halfwidth(text).strip()
+    for m in _AGE.finditer(text):
+        raw = m.group(1)
+        value = int(raw) if raw.isdigit() else chinese_number(raw)
+        if value is not None and 12 <= value <= 110:
+            return value
+    return None
+
+
+def find_sex(text: str) -> str | None:
+    """``"男"`` -> "M", ``"女"`` -> "F"; None if the text is not one sex."""
+    text = re.sub(r"[\s:：.,，。()（）□☑√✓]", "", halfwidth(text))
+    text = text.removesuffix("性")
+    if text in ("男", "M", "男方"):
+        return "M"
+    if text in ("女", "F", "女方"):
+        return "F"
+    return None
+
+
+_NAME_STRIP = re.compile(
+    r"^[\s:：;；,，.。、·•()（）\[\]【】|_\-—]+|[\s:：;；,，.。、·•()（）\[\]【】|_\-—]+$"
+)
+
+
+def is_cjk(ch: str) -> bool:
+    """True for CJK ideographs, including the extension blocks (rare name characters)."""
+    cp = ord(ch)
+    return (
+        0x3400 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x3FFFF or ch in "〇"
+    )
+
+
+def clean_name(text: str) -> str | None:
+    """The name inside ``text``: punctuation trimmed; None unless 2-6 CJK characters."""
+    value = _NAME_STRIP.sub("", halfwidth(text)).replace(" ", "").replace("·", "")
+    if not 2 <= len(value) <= 6 or not all(is_cjk(ch) for ch in value):
+        return None
+    return value
+
+
+def clean_ethnicity(text: str) -> str | None:
+    """``"汉族"`` / ``"汉"`` -> as printed, punctuation trimmed; None unless 1-5 CJK characters."""
+    value = _NAME_STRIP.sub("", halfwidth(text)).replace(" ", "")
+    if not 1 <= len(value) <= 5 or not all(is_cjk(ch) for ch in value):
+        return None
+    return value
+
+
+def clean_office(text: str) -> str | None:
+    """An office name such as ``高台县民政局``; None unless mostly CJK and at least 3 characters."""
+    value = _NAME_STRIP.sub("", halfwidth(text)).replace(" ", "")
+    if len(value) < 3 or sum(is_cjk(ch) for ch in value) < len(value) - 2:
+        return None
+    return value

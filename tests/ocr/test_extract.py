@@ -1,0 +1,173 @@
+"""Field extraction on hand-built recognized lines: layouts, wordings, scripts, failures."""
+
+from __future__ import annotations
+
+import pytest
+
+from ocr import assess, extract_fields
+from tests.ocr.forms import (
+    HUSBAND_ID,
+    WIFE_ID,
+    labels_above_form,
+    line,
+    stacked_no_heading_form,
+    traditional_form,
+    two_column_form,
+)
+
+
+def test_two_column_form_is_read_and_auto_accepted():
+    reading = assess(extract_fields(two_column_form()))
+    assert reading.record_type == "marriage"
+    assert reading.registration_date == "2005-03-12"
+    assert reading.certificate_no == "J620722-2005-000123"
+    assert reading.office == "高台县民政局"
+    husband, wife = reading.parties
+    assert (husband.role, husband.name, husband.sex) == ("husband", "张建国", "M")
+    assert (husband.birth_date, husband.id_number, husband.ethnicity) == (
+        "1978-05-06",
+        HUSBAND_ID,
+        "汉",
+    )
+    assert (wife.role, wife.name, wife.sex, wife.birth_date) == (
+        "wife",
+        "李秀英",
+        "F",
+        "1980-01-02",
+    )
+    assert wife.id_number == WIFE_ID and wife.ethnicity == "回"
+    assert reading.era == "2000+"
+    assert reading.review_reasons == []
+
+
+def test_field_boxes_point_at_the_values():
+    reading = extract_fields(two_column_form())
+    x, y, w, _h = reading.fields["parties[1].name"].bbox
+    assert (x, y) == (1550, 480) and w == 3 * 40
+    x, _, w, _ = reading.fields["registration_date"].bbox
+    assert 200 + 5 * 40 <= x <= 200 + 6 * 40  # after the label and its colon
+
+
+def test_header_row_table_with_row_headings():
+    reading = assess(extract_fields(labels_above_form()))
+    assert reading.record_type == "divorce"
+    husband, wife = reading.parties
+    assert (husband.name, husband.birth_date, husband.id_number) == (
+        "王小明",
+        "1978-05-06",
+        HUSBAND_ID,
+    )
+    assert (wife.name, wife.birth_date, wife.id_number) == ("赵丽", "1980-01-02", WIFE_ID)
+    assert reading.registration_date == "2006-07-08"
+    assert reading.certificate_no == "L620722-2006-000045"
+    assert reading.review_reasons == []
+
+
+def test_traditional_script_ages_and_chinese_numeral_date():
+    reading = assess(extract_fields(traditional_form()))
+    husband, wife = reading.parties
+    assert (husband.name, husband.name_simplified, husband.age) == ("陳國華", "陈国华", 25)
+    assert (wife.name, wife.name_simplified, wife.age) == ("劉淑貞", "刘淑贞", 22)
+    assert husband.ethnicity == "漢"
+    assert reading.registration_date == "1953-03-12"
+    assert reading.certificate_no == "高民婚字第032號"
+    assert reading.era == "1950-55"
+    assert reading.record_type == "marriage"
+    assert reading.review_reasons == []  # no ID is required before 1985
+
+
+def test_roles_from_sex_when_there_are_no_headings():
+    reading = assess(extract_fields(stacked_no_heading_form()))
+    husband, wife = reading.parties
+    assert (husband.name, husband.id_number) == ("张建国", HUSBAND_ID)
+    assert (wife.name, wife.id_number) == ("李秀英", WIFE_ID)
+    assert reading.review_reasons == []
+
+
+def test_one_wrong_id_digit_goes_to_review():
+    wrong = HUSBAND_ID[:10] + str((int(HUSBAND_ID[10]) + 1) % 10) + HUSBAND_ID[11:]
+    reading = assess(extract_fields(two_column_form(husband_id=wrong)))
+    assert reading.parties[0].id_number == wrong  # kept as printed, flagged
+    assert "id_check_digit" in reading.fields["parties[0].id_number"].issues
+    assert "parties[0].id_number: id_check_digit" in reading.review_reasons
+
+
+def test_id_disagreeing_with_birth_date_and_sex_is_flagged():
+    other = line("身份证件号", 200, 640)
+    lines = [ln for ln in two_column_form() if ln.bbox[:2] not in ([200, 640], [500, 640])]
+    # the wife's ID printed in the husband's block: wrong birth date and wrong sex
+    lines += [other, line(WIFE_ID, 500, 640)]
+    reading = assess(extract_fields(lines))
+    issues = reading.fields["parties[0].id_number"].issues
+    assert "id_sex_mismatch" in issues and "id_birth_date_mismatch" in issues
+    assert reading.review_reasons
+
+
+def test_missing_required_field_goes_to_review():
+    lines = [ln for ln in two_column_form() if "结婚证字号" not in ln.text]
+    reading = assess(extract_fields(lines))
+    assert reading.certificate_no is None
+    assert "missing: certificate_no" in reading.review_reasons
+
+
+def test_low_confidence_value_goes_to_review():
+    lines = [
+        line("李秀英", 1550, 480, conf=0.4) if ln.text == "李秀英" else ln
+        for ln in two_column_form()
+    ]
+    reading = assess(extract_fields(lines))
+    assert "low_confidence: parties[1].name" in reading.review_reasons
+
+
+def test_fifteen_digit_id_is_kept_and_upgrade_is_labelled_derived():
+    id15 = "620722780506123"
+    lines = two_column_form(husband_id=id15)
+    lines = [
+        line("登记日期：1995年3月12日", 200, 250) if "登记日期" in ln.text else ln for ln in lines
+    ]
+    lines = [
+        line("结婚证字号：J620722-1995-000123", 1300, 250) if "结婚证字号" in ln.text else ln
+        for ln in lines
+    ]
+    reading = assess(extract_fields(lines))
+    husband = reading.parties[0]
+    assert husband.id_number == id15
+    assert husband.id_number_18 is not None and husband.id_number_18.startswith("62072219780506123")
+    assert "id_18_derived" in reading.fields["parties[0].id_number"].issues
+    assert reading.review_reasons == []
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("结婚登记审查处理表", "marriage"),
+        ("离婚登记审查处理表", "divorce"),
+        ("补发结婚证审查处理表", "reissue"),
+        ("撤销婚姻登记审查表", "annulment"),
+    ],
+)
+def test_record_type_from_the_title(title, expected):
+    assert extract_fields(two_column_form(title=title)).record_type == expected
+
+
+def test_certificate_prefix_contradicting_the_title_is_flagged():
+    reading = assess(extract_fields(two_column_form(title="离婚登记审查处理表")))
+    assert "certificate_type_mismatch" in reading.fields["certificate_no"].issues
+    assert reading.review_reasons
+
+
+def test_names_from_the_certificate_sentence():
+    lines = [
+        line("结婚证", 800, 60),
+        line("兹有张建国（男，二十七岁）与李秀英（女，二十五岁）自愿结婚，", 100, 200),
+        line("经审查符合婚姻法关于结婚的规定，发给此证。", 100, 260),
+    ]
+    reading = extract_fields(lines)
+    assert reading.parties[0].name == "张建国" and reading.parties[1].name == "李秀英"
+
+
+def test_empty_page_gives_an_unknown_record_for_review():
+    reading = assess(extract_fields([]))
+    assert reading.record_type == "unknown"
+    assert "missing: registration_date" in reading.review_reasons
+    assert len(reading.parties) == 2 and reading.parties[0].name is None
