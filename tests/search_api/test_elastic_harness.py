@@ -48,13 +48,25 @@ _lock = threading.Lock()
 _state: dict[str, Any] = {}
 
 
+def start_emulator(addr: str | None = None) -> OsmemServer:
+    """Start an osmem EMULATOR process (CJK analysis without the Japanese extras)."""
+    return OsmemServer.start(addr=addr, japanese=False)
+
+
+def stop_emulator(server: OsmemServer) -> None:
+    """Stop an EMULATOR process and close our end of its stdout pipe."""
+    server.close()
+    if server.process.stdout is not None:
+        server.process.stdout.close()
+
+
 def emulator() -> OsmemServer:
     """The process-wide osmem EMULATOR (started on first use, stopped at exit)."""
     with _lock:
         server = _state.get("emulator")
         if server is None:
-            server = OsmemServer.start(japanese=False)
-            atexit.register(server.close)
+            server = start_emulator()
+            atexit.register(stop_emulator, server)
             _state["emulator"] = server
         return server
 
