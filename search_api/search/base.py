@@ -103,6 +103,9 @@ class SearchHit:
     score: float
     reasons: list[str] = field(default_factory=list)  # in Chinese, for the clerk
     party_index: int | None = None
+    # The stored document, when the backend has it at hand (lets a result list be
+    # shown without a catalog round trip per hit). Optional for backends.
+    doc: IndexDoc | None = None
 
 
 @dataclass(frozen=True)

@@ -281,7 +281,7 @@ def _hit(record_id: str, tier_value: int, doc: IndexDoc | None, query: SearchQue
     tier = match.tier if match else _TIER_BY_VALUE.get(int(tier_value), "partial")
     reasons = match.reasons if match else []
     party = match.party_index if match else None
-    return SearchHit(record_id, tier, float(TIERS.get(tier, 0)), reasons, party)
+    return SearchHit(record_id, tier, float(TIERS.get(tier, 0)), reasons, party, doc)
 
 
 def _put_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
