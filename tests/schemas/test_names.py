@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schemas.names import (
@@ -24,6 +24,9 @@ from schemas.names import (
     to_simplified,
     to_traditional,
 )
+
+# Deterministic budget: the machine is shared, so no wall-clock deadline.
+PROPERTY = settings(max_examples=60, deadline=None)
 
 # Rare characters from CJK Extension B, C, E, G that OpenCC does not know.
 RARE = ["𠀀", "𪚥", "𬌗", "𰻝", "𠮷"]
@@ -253,6 +256,7 @@ CHAR_PAIRS = [
 name_pairs = st.lists(st.sampled_from(CHAR_PAIRS), min_size=1, max_size=4)
 
 
+@PROPERTY
 @given(name_pairs)
 def test_name_keys_deterministic_and_script_invariant(pairs: list) -> None:
     traditional = "".join(t for t, _ in pairs)
@@ -269,6 +273,7 @@ def test_name_keys_deterministic_and_script_invariant(pairs: list) -> None:
         assert full.isascii() and full.isalpha() and full.islower()
 
 
+@PROPERTY
 @given(st.text(max_size=20))
 def test_name_keys_never_raise(name: str) -> None:
     keys = name_keys(name)
@@ -350,6 +355,7 @@ def test_invalid_queries_are_refused_with_a_reason(text: str | None, reason: str
     assert q.lookups == {}
 
 
+@PROPERTY
 @given(st.text(max_size=80))
 def test_query_classifier_never_raises(text: str) -> None:
     q = normalize_query_name(text)
