@@ -74,11 +74,12 @@ _DOTS = re.compile(r"[·•‧・⋅∙．.]")
 _SPACE = re.compile(r"\s+")
 
 
-def clean_name(name: str | None) -> str:
-    """NFKC (full-width, Kangxi radicals), no whitespace, one kind of middle dot."""
+def clean_name(name: str | None, form: str = "NFKC") -> str:
+    """Unicode ``form`` (NFKC folds full-width letters and Kangxi radicals), no
+    whitespace, one kind of middle dot."""
     if not name:
         return ""
-    text = unicodedata.normalize("NFKC", name)
+    text = unicodedata.normalize(form, name)  # type: ignore[arg-type]
     text = _SPACE.sub("", text)
     return _DOTS.sub("·", text).strip("·")
 
@@ -386,7 +387,7 @@ KEY_KINDS: tuple[str, ...] = (
 
 @lru_cache(maxsize=65536)
 def _keys_tuple(name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    printed = clean_name(unicodedata.normalize("NFC", name))
+    printed = clean_name(name, "NFC")
     if not printed:
         return tuple((kind, ()) for kind in KEY_KINDS)
     simplified = simplify_name(printed)

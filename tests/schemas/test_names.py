@@ -217,6 +217,10 @@ def test_both_scripts_share_every_folded_key() -> None:
 def test_printed_key_is_nfc() -> None:
     decomposed = unicodedata.normalize("NFD", "Zoë")
     assert name_keys(decomposed)["printed"] == ["Zoë"]
+    # NFC keeps a Kangxi radical as printed; the folded keys read it as the ideograph.
+    keys = name_keys("王⼈")  # KANGXI RADICAL MAN
+    assert keys["printed"] == ["王⼈"]
+    assert keys["simplified"] == ["王人"]
 
 
 # (traditional, simplified) pairs of characters common in names, plus characters
