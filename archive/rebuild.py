@@ -1,4 +1,4 @@
-"""Rebuild the catalog from the packages (copy A, else copy B).
+"""Rebuild the catalog from the packages (each object from copy A, else copy B).
 
 Everything a record's rows hold is in its OCFL object: each version's
 ``metadata/record.json`` (record_versions), the version's created/user/message
@@ -37,21 +37,40 @@ from schemas.settings import Settings
 log = logging.getLogger("marriage_archive.archive")
 
 
-def pick_root(roots: dict[str, Path]) -> tuple[str, Path]:
-    """Copy A if it can be listed, else copy B."""
-    for copy, root in roots.items():
-        if (root / ocfl.OCFL_ROOT_NAMASTE).is_file():
-            return copy, root
-    raise StorageError("Neither storage root holds an OCFL storage root: nothing to rebuild from.")
-
-
 def find_objects(root: Path) -> list[str]:
-    """Object roots (relative paths) below a storage root."""
+    """Object roots (relative paths) below a storage root; [] when unreadable."""
+    try:
+        files = list_root(root)
+    except OSError:
+        return []
     return sorted(
-        path.rsplit("/", 1)[0]
-        for path in list_root(root)
-        if path.endswith("/" + ocfl.OCFL_OBJECT_NAMASTE)
+        path.rsplit("/", 1)[0] for path in files if path.endswith("/" + ocfl.OCFL_OBJECT_NAMASTE)
     )
+
+
+def intact_inventory(obj: Path) -> bool:
+    """True when the object's inventory matches its sidecar digest."""
+    try:
+        data = (obj / ocfl.INVENTORY).read_bytes()
+        return (obj / ocfl.SIDECAR).read_bytes() == ocfl.sidecar_bytes(data)
+    except OSError:
+        return False
+
+
+def choose_sources(roots: dict[str, Path]) -> dict[str, Path]:
+    """object path -> storage root to read it from: copy A, else copy B.
+
+    The union of both copies is used, so a record lost from A (or whose
+    inventory there fails its sidecar) is still rebuilt from B.
+    """
+    chosen: dict[str, Path] = {}
+    for root in roots.values():
+        for obj_rel in find_objects(root):
+            if obj_rel not in chosen and intact_inventory(root / obj_rel):
+                chosen[obj_rel] = root
+    if not any((r / ocfl.OCFL_ROOT_NAMASTE).is_file() for r in roots.values()):
+        raise StorageError("Neither storage root is readable: nothing to rebuild from.")
+    return chosen
 
 
 def rebuild_catalog(
@@ -62,7 +81,7 @@ def rebuild_catalog(
     With ``target`` the new catalog is written there (must not exist). Without it
     the live catalog is replaced; the old file is kept as ``catalog.sqlite.bak-<time>``.
     """
-    _copy, root = pick_root(roots)
+    sources = choose_sources(roots)
     path = target or settings.catalog_path.with_name(
         f"{settings.catalog_path.name}.rebuild-{os.getpid()}"
     )
@@ -72,7 +91,7 @@ def rebuild_catalog(
     count = 0
     try:
         changes: list[tuple[str, str, str, int]] = []
-        for obj_rel in find_objects(root):
+        for obj_rel, root in sorted(sources.items()):
             changes.extend(_load_object(fresh, root, obj_rel, settings.sm3_digest))
             count += 1
         with fresh.transaction() as tx:
@@ -88,7 +107,7 @@ def rebuild_catalog(
             Path(f"{live}{suffix}").unlink(missing_ok=True)
         live.rename(live.with_name(f"{live.name}.bak-{stamp}"))
         path.rename(live)
-    log.info("rebuilt the catalog from %s: %s records", root, count)
+    log.info("rebuilt the catalog from the packages: %s records", count)
     return count
 
 
