@@ -2,7 +2,8 @@
 
 Accepted (after NFKC, so full-width digits and punctuation work, and with
 spaces ignored): ``1985-03-12``, ``1985.3.12``, ``1985/3/12``, ``19850312``,
-``1985年3月12日`` (or ``号``), ``1985年3月``, ``1985年``, ``1985-03``, ``1985``,
+``1985年3月12日`` (or ``号``, or ``曰``: OCR reads 日 as its look-alike),
+``1985年3月``, ``1985年``, ``1985-03``, ``1985``,
 and Chinese numerals ``一九五三年三月十二日`` / ``一九五三年十二月二十一日`` with
 ``〇 ○ 零 O o`` for zero in the year digits, ``廿``/``卅`` and ``元月``.
 
@@ -51,7 +52,7 @@ _YEAR_DIGITS = {
 _NUMERAL_CHARS = "".join(k for k in _YEAR_DIGITS if not k.isdigit()) + "十拾廿卅"
 _NUM = rf"[0-9{_NUMERAL_CHARS}]"
 _CJK_DATE = re.compile(
-    rf"^(?P<y>{_NUM}{{2,4}})年(?:(?P<m>{_NUM}{{1,3}}|元)月(?:(?P<d>{_NUM}{{1,3}})[日号])?)?$"
+    rf"^(?P<y>{_NUM}{{2,4}})年(?:(?P<m>{_NUM}{{1,3}}|元)月(?:(?P<d>{_NUM}{{1,3}})[日曰号])?)?$"
 )
 _SEP_DATE = re.compile(r"^(?P<y>\d{2,4})(?:[-./](?P<m>\d{1,2})(?:[-./](?P<d>\d{1,2}))?)?$")
 _COMPACT_DATE = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
