@@ -84,7 +84,7 @@ def _with_check(first17: str) -> str:
 
 @pytest.mark.parametrize(
     "county",
-    ["620722", "620724", "620702", "620721", "622226", "110101", "650102"],
+    ["620722", "620724", "622225", "620702", "620721", "622226", "110101", "650102"],
 )
 def test_real_county_codes_pass(county: str) -> None:
     check = parse_id(_with_check(county + "19850312123"), today=TODAY)
@@ -95,6 +95,7 @@ def test_real_county_codes_pass(county: str) -> None:
 def test_region_names() -> None:
     assert region_name("620724") == "甘肃省高台县"
     assert region_name("620722") == "甘肃省民乐县"  # the design note's example code
+    assert region_name("622225") == "甘肃省高台县"  # Gaotai's code before 2002
     assert region_name("990101") is None
     assert region_name("62072") is None
 
