@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 import time
 from collections.abc import Iterator
@@ -202,3 +203,42 @@ _STILL_GROWING = (
     "The file was still being written: run ingest again when the scanner has finished "
     "(no rescan needed)."
 )
+
+
+# "scan-00007-p1.jpg", "scan-00007_p2.png": one record spread over page files.
+_PAGE_FILE = re.compile(r"^(?P<stem>.+?)[-_][pP](?P<number>\d{1,4})$")
+
+
+def _page_key(candidate: Candidate) -> tuple[str, int] | None:
+    stem = os.path.splitext(candidate.path.name)[0]
+    match = _PAGE_FILE.match(stem)
+    if match is None:
+        return None
+    return str(candidate.path.parent / match["stem"]), int(match["number"])
+
+
+def group_records(entries: list[Candidate | Refusal]) -> list[list[Candidate] | Refusal]:
+    """Group the page files of one record; every other file is a record of its own.
+
+    Page files are named ``<name>-p<N>`` or ``<name>_p<N>`` (any supported type)
+    in one folder; they form one record with pages in ``N`` order. The group
+    takes the place of its first member in the (sorted) walk order.
+    """
+    groups: dict[str, list[tuple[int, Candidate]]] = {}
+    order: list[list[Candidate] | Refusal | str] = []
+    for entry in entries:
+        key = _page_key(entry) if isinstance(entry, Candidate) else None
+        if key is None:
+            order.append([entry] if isinstance(entry, Candidate) else entry)
+            continue
+        if key[0] not in groups:
+            groups[key[0]] = []
+            order.append(key[0])
+        assert isinstance(entry, Candidate)
+        groups[key[0]].append((key[1], entry))
+    return [
+        [c for _, c in sorted(groups[item], key=lambda pair: pair[0])]
+        if isinstance(item, str)
+        else item
+        for item in order
+    ]
