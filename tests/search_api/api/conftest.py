@@ -72,7 +72,7 @@ def commit_with_placeholder_assets(archive: Archive, record: Record, work: Path,
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def populated(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[Settings, Archive, SqliteBackend]]:
@@ -104,14 +104,14 @@ def make_app(settings: Settings, archive: Archive, backend: SqliteBackend) -> Fl
     return app
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def app(populated) -> Iterator[Flask]:
     app = make_app(*populated)
     yield app
     app.extensions["marriage_archive_api"].close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def keys(populated) -> dict[str, str]:
     settings = populated[0]
     return {
