@@ -919,6 +919,13 @@ class ClusterBackend:
             )
         return None
 
+    def drop(self) -> None:
+        """Delete the live index(es) and the cursor index (the catalog rebuilds them)."""
+        for index in self._alias_targets():
+            self._call("DELETE", f"/{index}", allow=(404,), what="index deletion")
+        self._call("DELETE", f"/{self.meta_index}", allow=(404,), what="index deletion")
+        self._ready = False
+
     def close(self) -> None:
         """Close the client's connections."""
         self._transport.close()
