@@ -1,0 +1,187 @@
+"""What paper, age and the scanner do to a page. Pure array functions.
+
+Float stages work on RGB float32 in 0..1 (multiplicative like pigment on
+paper); sensor stages on uint8. Each function takes its own random generator
+so a page is a pure function of its seed.
+
+Geometry convention (design.md): ``rotation`` is the quarter turn by which the
+content is turned counter-clockwise from upright, ``skew_deg`` the remaining
+angle, counter-clockwise positive. Turning the scan clockwise by
+``rotation + skew_deg`` makes it upright.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+PAPER_TONES = {
+    "1950-55": (0.90, 0.80, 0.63),
+    "1956-84": (0.93, 0.87, 0.74),
+    "1985-99": (0.95, 0.93, 0.87),
+    "2000+": (0.98, 0.98, 0.96),
+}
+
+
+def _low_freq(rng: np.random.Generator, h: int, w: int, cells: int, amp: float) -> np.ndarray:
+    """Smooth random field in [-amp, amp] (upsampled coarse noise)."""
+    gh, gw = max(2, cells * h // max(h, w)), max(2, cells * w // max(h, w))
+    coarse = rng.uniform(-amp, amp, (gh, gw)).astype(np.float32)
+    return cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC)
+
+
+def paper(h: int, w: int, era: str, rng: np.random.Generator) -> np.ndarray:
+    """Aged paper (uint8 RGB): era tone, blotchy texture, fibres, browned edges when old.
+
+    Computed at half resolution (paper structure is coarser than a pixel) and upsampled.
+    """
+    hh, hw = (h + 1) // 2, (w + 1) // 2
+    tone = np.array(PAPER_TONES[era], dtype=np.float32) + rng.normal(0, 0.015, 3).astype(np.float32)
+    shade = 1.0 + _low_freq(rng, hh, hw, 12, 0.035) + _low_freq(rng, hh, hw, 60, 0.012)
+    fibre = rng.normal(0, 0.014, (hh, hw)).astype(np.float32)
+    shade += cv2.GaussianBlur(fibre, (0, 0), 0.7)
+    if era in ("1950-55", "1956-84"):
+        yy = np.minimum(np.arange(hh), np.arange(hh)[::-1]).astype(np.float32) / hh
+        xx = np.minimum(np.arange(hw), np.arange(hw)[::-1]).astype(np.float32) / hw
+        edge = np.minimum(yy[:, None], xx[None, :])
+        shade -= 0.12 * np.exp(-edge / 0.025)
+    small = cv2.merge([shade * (255 * t) for t in tone.tolist()])
+    small = np.clip(small, 0, 255).astype(np.uint8)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def fade_ink(ink: np.ndarray, rng: np.random.Generator, fade: float) -> np.ndarray:
+    """Lighten the uint8 ink layer unevenly by ``fade`` (0..1): old, sun-bleached ink."""
+    h, w = ink.shape[:2]
+    keep = np.clip(1.0 - fade * (0.7 + _low_freq(rng, h // 4, w // 4, 8, 0.3)), 0.15, 1.0)
+    keep3 = cv2.cvtColor(cv2.resize(keep, (w, h)), cv2.COLOR_GRAY2RGB)
+    absorb = cv2.subtract(np.full_like(ink, 255), ink)
+    absorb = cv2.multiply(absorb, keep3, dtype=cv2.CV_8U)
+    return cv2.subtract(np.full_like(ink, 255), absorb)
+
+
+def apply_ink(sheet: np.ndarray, ink: np.ndarray) -> np.ndarray:
+    """Multiply the uint8 ink layer onto uint8 paper, as pigment absorbs light."""
+    return cv2.multiply(sheet, ink, scale=1 / 255)
+
+
+def light_map(
+    h: int, w: int, rng: np.random.Generator, stain_count: int, fold: bool, uneven: bool
+) -> np.ndarray:
+    """Multiplicative float32 RGB map of stains, a fold crease and uneven light."""
+    sh, sw = max(2, h // 4), max(2, w // 4)
+    small = np.ones((sh, sw, 3), np.float32)
+    if stain_count:
+        small *= _stain_factor(sh, sw, rng, stain_count)
+    if uneven:
+        small *= _light_factor(sh, sw, rng)[:, :, None]
+    full = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+    if fold:
+        vertical = bool(rng.random() < 0.5)
+        prof = _fold_profile(w if vertical else h, rng)
+        full *= prof[None, :, None] if vertical else prof[:, None, None]
+    return full
+
+
+def shade(sheet: np.ndarray, light: np.ndarray) -> np.ndarray:
+    """Apply a multiplicative map to a uint8 sheet."""
+    out = cv2.multiply(sheet.astype(np.float32), light)
+    return np.clip(out, 0, 255, out=out).astype(np.uint8)
+
+
+def _stain_factor(h: int, w: int, rng: np.random.Generator, count: int) -> np.ndarray:
+    """Water/tea stains: brownish blots with a darker tide-line rim."""
+    blot = np.zeros((h, w), np.float32)
+    rim = np.zeros_like(blot)
+    for _ in range(count):
+        c = (int(rng.integers(w)), int(rng.integers(h)))
+        axes = (int(rng.integers(15, 70) * w / 400), int(rng.integers(15, 70) * w / 400))
+        ang = float(rng.uniform(0, 180))
+        cv2.ellipse(blot, c, axes, ang, 0, 360, float(rng.uniform(0.3, 0.8)), -1)
+        cv2.ellipse(rim, c, axes, ang, 0, 360, 1.0, max(1, axes[0] // 12))
+    blot = np.clip(cv2.GaussianBlur(blot, (0, 0), 3) + 0.6 * cv2.GaussianBlur(rim, (0, 0), 1), 0, 1)
+    brown = np.array([0.10, 0.16, 0.32], np.float32)  # absorbance: blue most
+    return 1.0 - blot[:, :, None] * brown
+
+
+def _fold_profile(n: int, rng: np.random.Generator) -> np.ndarray:
+    """A crease across the sheet: a dark line with a lit and a shadowed side."""
+    pos = float(rng.uniform(0.35, 0.65) * n)
+    d = np.arange(n, dtype=np.float32) - pos
+    width = max(1.5, n / 900)
+    prof = (
+        1.0
+        - 0.18 * np.exp(-((d / width) ** 2))
+        + 0.04 * np.tanh(d / (8 * width)) * np.exp(-np.abs(d) / (40 * width))
+    )
+    return prof.astype(np.float32)
+
+
+def _light_factor(h: int, w: int, rng: np.random.Generator) -> np.ndarray:
+    """Scanner lamp falloff / lifted page: a smooth gradient."""
+    ang = rng.uniform(0, 2 * math.pi)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    g = (np.cos(ang) * xx / w + np.sin(ang) * yy / h).astype(np.float32)
+    g = (g - g.min()) / max(1e-6, float(g.max() - g.min()))
+    return (1.0 - rng.uniform(0.08, 0.25) * g).astype(np.float32)
+
+
+def place_on_scanner(
+    img: np.ndarray, rotation: int, skew_deg: float, bed: int, margin_px: int = 0
+) -> np.ndarray:
+    """Turn an upright page into a scan with the given geometry.
+
+    The frame grows so the whole skewed sheet stays visible (a flatbed's glass is
+    larger than the paper); uncovered area shows the lid/backing colour ``bed``.
+    The result shows the content turned counter-clockwise by ``rotation + skew_deg``.
+    """
+    h, w = img.shape[:2]
+    rad = math.radians(abs(skew_deg))
+    nw = math.ceil(w * math.cos(rad) + h * math.sin(rad)) + 2 * margin_px
+    nh = math.ceil(h * math.cos(rad) + w * math.sin(rad)) + 2 * margin_px
+    # cv2: positive angle = counter-clockwise on screen (y axis down).
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), skew_deg, 1.0)
+    m[0, 2] += (nw - w) / 2
+    m[1, 2] += (nh - h) / 2
+    border = (bed, bed, bed) if img.ndim == 3 else bed
+    out = cv2.warpAffine(
+        img, m, (nw, nh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=border
+    )
+    # np.rot90 with k>0 turns the picture counter-clockwise as displayed.
+    return np.ascontiguousarray(np.rot90(out, k=rotation // 90))
+
+
+def sensor(img: np.ndarray, rng: np.random.Generator, blur: float, noise: float) -> np.ndarray:
+    """Optics blur and sensor noise on a uint8 image."""
+    if blur > 0:
+        img = cv2.GaussianBlur(img, (0, 0), blur)
+    if noise > 0:
+        n = rng.standard_normal(img.shape[:2], dtype=np.float32)
+        n *= noise
+        n16: np.ndarray = n.astype(np.int16)
+        if img.ndim == 3:
+            n16 = cv2.merge([n16, n16, n16])
+        img = cv2.add(img, n16, dtype=cv2.CV_8U)
+    return img
+
+
+def speckle(img: np.ndarray, rng: np.random.Generator, count: int) -> None:
+    """Dust and toner specks: small dark dots, a few light ones (in place)."""
+    h, w = img.shape[:2]
+    for _ in range(count):
+        x, y = int(rng.integers(w)), int(rng.integers(h))
+        r = int(rng.integers(0, 3))
+        v = int(rng.integers(10, 90)) if rng.random() < 0.85 else int(rng.integers(215, 255))
+        cv2.circle(img, (x, y), r, (v, v, v) if img.ndim == 3 else v, -1)
+
+
+def jpeg_artifacts(img: np.ndarray, quality: int) -> np.ndarray:
+    """Round-trip through a low-quality JPEG (earlier lossy handling of the scan)."""
+    ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    if not ok:  # pragma: no cover - OpenCV always encodes uint8
+        return img
+    flag = cv2.IMREAD_COLOR if img.ndim == 3 else cv2.IMREAD_GRAYSCALE
+    decoded = cv2.imdecode(buf, flag)
+    return img if decoded is None else np.asarray(decoded)
