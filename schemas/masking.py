@@ -26,7 +26,7 @@ def mask_name(name: str | None) -> str | None:
     """
     if name is None:
         return None
-    text = clean_name(name)
+    text = clean_name(name, "NFC")  # as printed: no compatibility folding
     if len(text) <= 1:
         return _MASK if text else ""
     if "·" in text or not all(is_cjk(ch) for ch in text):

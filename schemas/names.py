@@ -38,7 +38,12 @@ from pypinyin import Style, lazy_pinyin
 def _converter(config: str):  # type: ignore[no-untyped-def]
     import opencc  # imported lazily: building the converter reads its dictionaries
 
-    return opencc.OpenCC(config)
+    converter = opencc.OpenCC(config)
+    # OpenCC loads its dictionaries on the first convert(); do it here, before the
+    # object is shared, so concurrent first calls (web threads) never see a
+    # half-loaded dictionary chain.
+    converter.convert("中")
+    return converter
 
 
 def _convert(text: str, config: str) -> str:

@@ -368,3 +368,12 @@ def test_query_classifier_never_raises(text: str) -> None:
     for values in q.lookups.values():
         for value in values:
             assert value and "*" not in value and ":" not in value and '"' not in value
+
+
+def test_concurrent_first_use_gives_identical_keys() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    names_list = ["張曉明", "歐陽鋒", "劉德華", "趙乾", "單雄信"] * 20
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda n: name_keys(n)["simplified"], names_list))
+    assert results == [name_keys(n)["simplified"] for n in names_list]

@@ -6,10 +6,13 @@ import copy
 import json
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schemas.gen_schema import SCHEMA_PATH, main, render_schema, write_schema
 from schemas.masking import mask_id, mask_name
@@ -146,3 +149,13 @@ def test_masking_module_masks_names_and_ids() -> None:
     assert mask_name("") == ""
     assert mask_name(None) is None
     assert mask_id("62072219800312123X") == "620722********123X"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.characters(categories=["Lo"]), min_size=2, max_size=6))
+def test_mask_name_hides_all_but_surname_and_last(name: str) -> None:
+    masked = mask_name(name)
+    assert masked is not None and len(masked) == len(unicodedata.normalize("NFC", name))
+    shown = [ch for ch in masked if ch != "*"]
+    assert len(shown) <= 3  # at most a compound surname + the last character
+    assert masked.count("*") >= 1
