@@ -12,9 +12,10 @@ Public surface::
     dates:     parse_date -> DateParse, age_at, birth_year_from_age,
                format_chinese_date, DATE_ERROR_TEXT
     certno:    parse_certificate_no -> CertParse, certificate_key, CERT_ERROR_TEXT
-    names:     to_simplified, to_traditional, simplify_name, split_name,
-               pinyin_variants, pinyin_primary, pinyin_initials, LOOKALIKES,
-               lookalike_key, name_keys, KEY_KINDS, normalize_query_name -> NameQuery
+    names:     to_simplified, to_traditional, simplify_name (use it for
+               Party.name_simplified), split_name, pinyin_variants, pinyin_primary,
+               pinyin_initials, LOOKALIKES, lookalike_key, name_keys, KEY_KINDS,
+               normalize_query_name -> NameQuery, clean_name, is_cjk, is_pinyin
     masking:   mask_name, mask_id
     gen_schema: python -m schemas.gen_schema [--check]  (record.schema.json)
     settings:  Settings, load_settings

@@ -377,3 +377,21 @@ def test_concurrent_first_use_gives_identical_keys() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda n: name_keys(n)["simplified"], names_list))
     assert results == [name_keys(n)["simplified"] for n in names_list]
+
+
+@PROPERTY
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
+            st.characters(min_codepoint=0x20000, max_codepoint=0x323AF),
+        ),
+        max_size=6,
+    )
+)
+def test_script_conversion_never_loses_a_character(text: str) -> None:
+    assert len(to_simplified(text)) == len(text)
+    assert len(to_traditional(text)) == len(text)
+    for ch in text:
+        if ord(ch) >= 0x2B740:  # Ext D and later: no key of OpenCC t2s (checked)
+            assert ch in to_simplified(text)
