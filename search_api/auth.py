@@ -49,8 +49,6 @@ WEAK_SECRETS = frozenset(
      "flask", "secret-key", "secret_key", "insecure", "please-change-me"}
 )  # fmt: skip
 _USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,40}$")
-# A real hash to spend the same time on unknown users (no user enumeration by timing).
-_DUMMY_HASH = generate_password_hash("not-a-user-password")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -174,7 +172,7 @@ def check_login(settings: Settings, username: str, password: str) -> User | None
             (username,),
         ).fetchone()
         if row is None:
-            check_password_hash(_DUMMY_HASH, password)
+            check_password_hash(_dummy_hash(), password)  # same time: no user enumeration
             return None
         pw_hash, role, failed, locked_until = row
         now = time.time()
@@ -199,6 +197,12 @@ def check_login(settings: Settings, username: str, password: str) -> User | None
         return None
     finally:
         conn.close()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A real hash to spend the same time on unknown users (made once, on first need)."""
+    return generate_password_hash(secrets.token_urlsafe(16))
 
 
 def _now() -> str:

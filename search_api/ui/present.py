@@ -1,9 +1,9 @@
 """Pure helpers that turn records and hits into what the templates show.
 
 Personal data rules live here, in one place: a role without ``can_see_full_id``
-sees ID numbers masked (region + last four) and only the *year* of a birth date
-(with the full date, the masked ID could be rebuilt: the mask hides exactly the
-birth date).
+sees ID numbers masked (schemas.idnumber.mask_id) and, for a person who has an
+ID number, neither birth date nor age: the mask hides exactly the birth date, so
+showing it (even the year, with the check digit to confirm) would rebuild the ID.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ PARTY_FIELDS = (
     "name", "name_simplified", "sex", "birth_date", "age", "id_number", "id_number_18", "ethnicity",
 )  # fmt: skip
 ID_FIELDS = ("id_number", "id_number_18")
+BIRTH_FIELDS = ("birth_date", "age")
 CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -90,8 +91,9 @@ def show_value(field: str, value: object, full_id: bool) -> tuple[str, bool]:
     text = str(getattr(value, "value", value))
     if field in ID_FIELDS and not full_id:
         return mask_id(text) or "—", True
-    if field == "birth_date" and not full_id:
-        return text[:4] + ("-**-**" if len(text) > 4 else ""), len(text) > 4
+    if field in BIRTH_FIELDS and not full_id:
+        # beside a masked ID the birth date (even year or age) would rebuild it
+        return "****", True
     if field == "record_type":
         return RECORD_TYPE_LABELS.get(text, text), False
     if field == "sex":
@@ -105,9 +107,11 @@ def field_rows(record: Record, full_id: bool) -> list[FieldRow]:
     for field in RECORD_FIELDS:
         rows.append(_row(record, field, field, getattr(record, field), full_id))
     for index, party in enumerate(record.parties):
+        # without an ID number there is nothing to rebuild: birth date and age show
+        party_full = full_id or not (party.id_number or party.id_number_18)
         for field in PARTY_FIELDS:
             path = f"parties[{index}].{field}"
-            rows.append(_row(record, path, field, getattr(party, field), full_id))
+            rows.append(_row(record, path, field, getattr(party, field), party_full))
     return sorted(rows, key=_failing_first)
 
 
