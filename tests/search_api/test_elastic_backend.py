@@ -18,17 +18,19 @@ from search_api.search.documents import record_to_doc
 from search_api.search.es_common import MAPPING_VERSION, ClusterBackend, index_body
 from tests.search_api.sample import sample_records
 from tests.search_api.test_elastic_harness import (
-    CLUSTER_BACKENDS,
+    CLUSTER_PARAMS,
+    EMULATED,
     EsCompatProxy,
     cluster_backend,
     drop_indices,
     emulator,
+    raw,
 )
 
-pytestmark = pytest.mark.emulator
+emulator_only = pytest.mark.emulator
 
 
-@pytest.fixture(params=CLUSTER_BACKENDS)
+@pytest.fixture(params=CLUSTER_PARAMS)
 def backend(request: pytest.FixtureRequest) -> Iterator[ClusterBackend]:
     """An empty, ready backend with its own index prefix on the EMULATOR."""
     made = cluster_backend(request.param)
@@ -60,17 +62,17 @@ def ids(backend: ClusterBackend, **query: object) -> list[str]:
 def test_ensure_ready_creates_one_versioned_index_behind_the_alias(
     backend: ClusterBackend,
 ) -> None:
-    aliases = emulator().request("GET", f"/_alias/{backend.alias}")
+    aliases = raw(backend, "GET", f"/_alias/{backend.alias}")
     (index,) = aliases
     assert index.startswith(f"{backend.prefix}-records-v{MAPPING_VERSION}-")
     backend.ensure_ready()  # idempotent: no second index
-    assert list(emulator().request("GET", f"/_alias/{backend.alias}")) == [index]
+    assert list(raw(backend, "GET", f"/_alias/{backend.alias}")) == [index]
     assert backend.get_cursor() == 0
     assert backend.health() is None
 
 
 def test_mapping_is_explicit_and_strict(backend: ClusterBackend) -> None:
-    mapping = emulator().request("GET", f"/{backend.alias}/_mapping")
+    mapping = raw(backend, "GET", f"/{backend.alias}/_mapping")
     (body,) = mapping.values()
     props = body["mappings"]["properties"]
     assert body["mappings"]["dynamic"] == "strict"
@@ -83,6 +85,7 @@ def test_mapping_is_explicit_and_strict(backend: ClusterBackend) -> None:
     assert party["name"]["analyzer"] == "ma_cjk"
 
 
+@emulator_only
 @pytest.mark.parametrize("use_cjk_bigram", [True, False], ids=["cjk_bigram", "shingle-fallback"])
 def test_cjk_analyzer_gives_unigrams_and_bigrams(use_cjk_bigram: bool) -> None:
     server = emulator()
@@ -128,7 +131,7 @@ def test_delete_removes_and_ignores_unknown_ids(backend: ClusterBackend) -> None
 
 def test_cursor_is_kept_per_index_and_survives_a_new_client(backend: ClusterBackend) -> None:
     backend.set_cursor(41)
-    again = cluster_backend(backend.name, prefix=backend.prefix)
+    again = cluster_backend(backend.harness_name, prefix=backend.prefix)  # type: ignore[attr-defined]
     try:
         assert again.get_cursor() == 41
     finally:
@@ -140,7 +143,7 @@ def test_cursor_is_kept_per_index_and_survives_a_new_client(backend: ClusterBack
 
 def test_rebuild_swaps_alias_and_deletes_old_index(backend: ClusterBackend) -> None:
     backend.upsert(docs()[:2])
-    (old,) = emulator().request("GET", f"/_alias/{backend.alias}")
+    (old,) = raw(backend, "GET", f"/_alias/{backend.alias}")
     seen_during_load: list[list[str]] = []
 
     def feed() -> Iterator[IndexDoc]:
@@ -150,19 +153,19 @@ def test_rebuild_swaps_alias_and_deletes_old_index(backend: ClusterBackend) -> N
             yield doc
 
     assert backend.rebuild(feed(), cursor=77) == len(docs())
-    (new,) = emulator().request("GET", f"/_alias/{backend.alias}")
+    (new,) = raw(backend, "GET", f"/_alias/{backend.alias}")
     assert new != old
     assert seen_during_load == [["r1991-simp", "r1953-trad"]]  # only what the old index held
     assert ids(backend, name="张伟") == ["r2001-id18", "r1991-simp", "r1953-trad", "r1962-zhang"]
     assert backend.get_cursor() == 77
-    indices = emulator().request("GET", "/_cat/indices?format=json")
+    indices = raw(backend, "GET", "/_cat/indices?format=json")
     assert old not in {i["index"] for i in indices}
 
 
 def test_failed_rebuild_keeps_the_old_index_live(backend: ClusterBackend) -> None:
     backend.upsert(docs())
     backend.set_cursor(5)
-    (old,) = emulator().request("GET", f"/_alias/{backend.alias}")
+    (old,) = raw(backend, "GET", f"/_alias/{backend.alias}")
 
     def broken() -> Iterator[IndexDoc]:
         yield docs()[0]
@@ -170,10 +173,10 @@ def test_failed_rebuild_keeps_the_old_index_live(backend: ClusterBackend) -> Non
 
     with pytest.raises(RuntimeError):
         backend.rebuild(broken(), cursor=9)
-    assert list(emulator().request("GET", f"/_alias/{backend.alias}")) == [old]
+    assert list(raw(backend, "GET", f"/_alias/{backend.alias}")) == [old]
     ours = [
         i["index"]
-        for i in emulator().request("GET", "/_cat/indices?format=json")
+        for i in raw(backend, "GET", "/_cat/indices?format=json")
         if i["index"].startswith(f"{backend.prefix}-records")
     ]
     assert ours == [old]  # the half-built index was deleted
@@ -208,6 +211,7 @@ def test_empty_query_finds_nothing(backend: ClusterBackend) -> None:
 # ---- start-up check: product and major version ----------------------------------------------
 
 
+@emulator_only
 def test_elasticsearch_backend_refuses_an_opensearch_url() -> None:
     """Straight at the EMULATOR, GET / says distribution=opensearch."""
     backend = cluster_backend("elasticsearch", url=emulator().url)
@@ -217,6 +221,7 @@ def test_elasticsearch_backend_refuses_an_opensearch_url() -> None:
     backend.close()
 
 
+@emulator_only
 def test_opensearch_backend_refuses_an_elasticsearch_url(proxy: EsCompatProxy) -> None:
     proxy.pose_as = "8.15.0"
     backend = cluster_backend("opensearch", url=proxy.url)
@@ -225,6 +230,7 @@ def test_opensearch_backend_refuses_an_elasticsearch_url(proxy: EsCompatProxy) -
     backend.close()
 
 
+@emulator_only
 @pytest.mark.parametrize("number", ["7.17.9", "10.0.0"])
 def test_unsupported_elasticsearch_major_is_refused(proxy: EsCompatProxy, number: str) -> None:
     proxy.pose_as = number
@@ -235,6 +241,7 @@ def test_unsupported_elasticsearch_major_is_refused(proxy: EsCompatProxy, number
     backend.close()
 
 
+@emulator_only
 @pytest.mark.parametrize("number", ["8.15.0", "9.1.0"])
 def test_supported_elasticsearch_majors_are_accepted(proxy: EsCompatProxy, number: str) -> None:
     proxy.pose_as = number
@@ -247,6 +254,7 @@ def test_supported_elasticsearch_majors_are_accepted(proxy: EsCompatProxy, numbe
         backend.close()
 
 
+@emulator_only
 def test_elasticsearch_client_product_check_is_translated(proxy: EsCompatProxy) -> None:
     """A real OpenSearch sends no X-Elastic-Product header: the ES client refuses it."""
     proxy.product_header = False
@@ -256,7 +264,8 @@ def test_elasticsearch_client_product_check_is_translated(proxy: EsCompatProxy) 
     backend.close()
 
 
-@pytest.mark.parametrize("name", CLUSTER_BACKENDS)
+@emulator_only
+@pytest.mark.parametrize("name", EMULATED)
 def test_rejected_credentials_are_a_config_error(proxy: EsCompatProxy, name: str) -> None:
     proxy.fail_all = 401
     backend = cluster_backend(name, url=proxy.url)
@@ -270,7 +279,7 @@ def test_bad_index_prefix_is_a_config_error() -> None:
         cluster_backend("opensearch", prefix="Bad Prefix")
 
 
-@pytest.mark.parametrize("name", CLUSTER_BACKENDS)
+@pytest.mark.parametrize("name", EMULATED)
 def test_missing_url_is_a_config_error(name: str) -> None:
     from schemas.settings import load_settings
     from search_api.search.registry import get_backend
@@ -282,7 +291,8 @@ def test_missing_url_is_a_config_error(name: str) -> None:
 # ---- outages: retries, degraded health --------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", CLUSTER_BACKENDS)
+@emulator_only
+@pytest.mark.parametrize("name", EMULATED)
 def test_bulk_retries_through_429_and_503(proxy: EsCompatProxy, name: str) -> None:
     proxy.pose_as = "9.1.0" if name == "elasticsearch" else None
     backend = cluster_backend(name, url=proxy.url)
@@ -297,7 +307,8 @@ def test_bulk_retries_through_429_and_503(proxy: EsCompatProxy, name: str) -> No
         backend.close()
 
 
-@pytest.mark.parametrize("name", CLUSTER_BACKENDS)
+@emulator_only
+@pytest.mark.parametrize("name", EMULATED)
 def test_bulk_gives_up_after_bounded_attempts(proxy: EsCompatProxy, name: str) -> None:
     proxy.pose_as = "9.1.0" if name == "elasticsearch" else None
     backend = cluster_backend(name, url=proxy.url)
@@ -312,7 +323,7 @@ def test_bulk_gives_up_after_bounded_attempts(proxy: EsCompatProxy, name: str) -
         backend.close()
 
 
-@pytest.mark.parametrize("name", CLUSTER_BACKENDS)
+@pytest.mark.parametrize("name", EMULATED)
 def test_unreachable_cluster_reports_degraded(name: str) -> None:
     backend = cluster_backend(name, url="http://127.0.0.1:9")  # discard port: refused
     health = backend.health()
@@ -325,13 +336,13 @@ def test_unreachable_cluster_reports_degraded(name: str) -> None:
 
 
 def test_health_names_a_stale_mapping_version(backend: ClusterBackend) -> None:
-    (live,) = emulator().request("GET", f"/_alias/{backend.alias}")
+    (live,) = raw(backend, "GET", f"/_alias/{backend.alias}")
     old = f"{backend.prefix}-records-v0-20200101t000000000000z"
-    emulator().request("PUT", f"/{old}", index_body())
+    raw(backend, "PUT", f"/{old}", index_body())
     actions = [
         {"remove": {"index": live, "alias": backend.alias}},
         {"add": {"index": old, "alias": backend.alias}},
     ]
-    emulator().request("POST", "/_aliases", {"actions": actions})
+    raw(backend, "POST", "/_aliases", {"actions": actions})
     health = backend.health()
     assert health is not None and "reindex" in health and "v0" in health

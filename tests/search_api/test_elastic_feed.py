@@ -22,7 +22,7 @@ from search_api.search.es_common import ClusterBackend
 from search_api.search.feed import sync_index
 from tests.archive.helpers import commit_one, make_settings
 from tests.search_api.test_elastic_harness import (
-    CLUSTER_BACKENDS,
+    EMULATED,
     EsCompatProxy,
     cluster_backend,
     drop_indices,
@@ -85,7 +85,7 @@ def test_cluster_restart_then_sync_restores_every_record(archive: Archive, tmp_p
         stop_emulator(server)
 
 
-@pytest.mark.parametrize("name", CLUSTER_BACKENDS)
+@pytest.mark.parametrize("name", EMULATED)
 def test_network_outage_then_sync_applies_only_what_was_missed(
     archive: Archive, tmp_path: Path, name: str
 ) -> None:

@@ -27,6 +27,7 @@ import atexit
 import contextlib
 import http.client
 import json
+import os
 import socket
 import threading
 import uuid
@@ -35,14 +36,26 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from osmem_server import OsmemError, OsmemServer
+from osmem_server import OsmemServer
 
+from schemas.errors import MarriageArchiveError
 from schemas.settings import load_settings
 from search_api.search.es_common import ClusterBackend, RetryPolicy
 from search_api.search.registry import get_backend
 
-CLUSTER_BACKENDS = ["opensearch", "elasticsearch"]
+EMULATED = ["opensearch", "elasticsearch"]  # on the EMULATOR (elasticsearch via the proxy)
 FAST_RETRY = RetryPolicy(attempts=3, base_s=0.01, cap_s=0.05)
+
+# EXTRA coverage on real clusters, only when their URLs are given (see docs/search-backends.md):
+#   MARRIAGE_ARCHIVE_TEST_ES_URL / _ES_USERNAME / _ES_PASSWORD / _ES_CA_CERTS (Elasticsearch 8/9)
+#   MARRIAGE_ARCHIVE_TEST_OS_URL / _OS_USERNAME / _OS_PASSWORD / _OS_CA_CERTS (OpenSearch 2/3)
+_REAL_ENV = {"elasticsearch": "MARRIAGE_ARCHIVE_TEST_ES", "opensearch": "MARRIAGE_ARCHIVE_TEST_OS"}
+REAL = [f"{name}@real" for name, env in _REAL_ENV.items() if os.environ.get(f"{env}_URL")]
+CLUSTER_BACKENDS = EMULATED + REAL
+CLUSTER_PARAMS = [
+    *(pytest.param(name, marks=pytest.mark.emulator) for name in EMULATED),
+    *REAL,
+]
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {}
@@ -200,24 +213,46 @@ def unique_prefix() -> str:
 def cluster_backend(
     name: str, *, prefix: str | None = None, url: str | None = None
 ) -> ClusterBackend:
-    """A backend of ``name`` on the EMULATOR (elasticsearch through the proxy), via the registry."""
-    if url is None:
-        url = emulator().url if name == "opensearch" else es_proxy().url
+    """A backend via the registry: ``opensearch`` / ``elasticsearch`` on the EMULATOR
+    (elasticsearch through the proxy), or ``<name>@real`` on the cluster named by the
+    MARRIAGE_ARCHIVE_TEST_* environment variables."""
+    product, _, real = name.partition("@")
+    options: dict[str, Any] = {}
+    if real:
+        env = _REAL_ENV[product]
+        url = os.environ[f"{env}_URL"]
+        options = {
+            "search_username": os.environ.get(f"{env}_USERNAME"),
+            "search_password": os.environ.get(f"{env}_PASSWORD"),
+            "search_ca_certs": os.environ.get(f"{env}_CA_CERTS"),
+        }
+    elif url is None:
+        url = emulator().url if product == "opensearch" else es_proxy().url
     settings = load_settings(
-        {}, search_backend=name, search_url=url, search_index_prefix=prefix or unique_prefix()
+        {},
+        search_backend=product,
+        search_url=url,
+        search_index_prefix=prefix or unique_prefix(),
+        **{k: v for k, v in options.items() if v},
     )
     backend = get_backend(settings)
     assert isinstance(backend, ClusterBackend)
     backend.retry = FAST_RETRY
+    backend.harness_name = name  # type: ignore[attr-defined]  # to open a second client
     return backend
 
 
+def raw(backend: ClusterBackend, method: str, path: str, body: Any = None) -> Any:
+    """Inspect the cluster behind a backend (tests only): the decoded answer of one request."""
+    status, answer = backend._transport.request(method, path, body=body)
+    assert 200 <= status < 300, (status, answer)
+    return answer
+
+
 def drop_indices(backend: ClusterBackend) -> None:
-    """Delete every index of the backend's prefix on the EMULATOR (test cleanup)."""
-    names = [f"{backend.prefix}-records-*", backend.meta_index]
-    for name in names:
-        with contextlib.suppress(OsmemError):  # already gone
-            emulator().request("DELETE", f"/{name}")
+    """Delete the backend's indices (test cleanup)."""
+    with contextlib.suppress(MarriageArchiveError):  # already gone / cluster down
+        backend.drop()
 
 
 # ---- tests of the harness itself ---------------------------------------------------

@@ -23,9 +23,9 @@ from search_api.search.documents import record_to_doc
 from search_api.search.matching import parse_user_query
 from search_api.search.sqlite_backend import SqliteBackend
 from tests.search_api.sample import ID15_ZHANG, sample_records
-from tests.search_api.test_elastic_harness import CLUSTER_BACKENDS, cluster_backend, drop_indices
+from tests.search_api.test_elastic_harness import CLUSTER_PARAMS, cluster_backend, drop_indices
 
-pytestmark = [pytest.mark.emulator, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 HAND_PICKED = [
     parse_user_query("张伟"),
@@ -75,7 +75,7 @@ def sqlite_answers(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[objec
         backend.close()
 
 
-@pytest.fixture(scope="module", params=CLUSTER_BACKENDS)
+@pytest.fixture(scope="module", params=CLUSTER_PARAMS)
 def cluster(request: pytest.FixtureRequest) -> Iterator[SearchBackend]:
     backend = cluster_backend(request.param)
     backend.ensure_ready()

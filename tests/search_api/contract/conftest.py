@@ -15,13 +15,14 @@ from search_api.search.base import SearchBackend
 from search_api.search.documents import record_to_doc
 from search_api.search.sqlite_backend import SqliteBackend
 from tests.search_api.sample import sample_records
-from tests.search_api.test_elastic_harness import CLUSTER_BACKENDS, cluster_backend
+from tests.search_api.test_elastic_harness import CLUSTER_BACKENDS, CLUSTER_PARAMS, cluster_backend
 
 BACKENDS = [
     "sqlite",
     # issue 7: the scale-out backends on the osmem OpenSearch-compatible EMULATOR
-    # (elasticsearch through the ES-compat proxy, see test_elastic_harness.py).
-    *(pytest.param(name, marks=pytest.mark.emulator) for name in CLUSTER_BACKENDS),
+    # (elasticsearch through the ES-compat proxy), plus real clusters when
+    # MARRIAGE_ARCHIVE_TEST_ES_URL / _OS_URL are set: see test_elastic_harness.py.
+    *CLUSTER_PARAMS,
 ]
 
 
