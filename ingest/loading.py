@@ -188,7 +188,8 @@ def _pdf_page_geometry(pdf, settings: Settings) -> list[tuple[float, float, int 
 
 def _embedded_dpi(page, width_in: float, height_in: float) -> int | None:
     best = None
-    for image in page.images.values():
+    images = page.get_images() if hasattr(page, "get_images") else page.images
+    for image in images.values():
         try:
             w, h = int(image.get("/Width", 0)), int(image.get("/Height", 0))
         except (TypeError, ValueError):
