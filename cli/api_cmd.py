@@ -54,9 +54,11 @@ def apikey_list(as_json: bool) -> None:
         if as_json:
             click.echo(json.dumps(row, ensure_ascii=False))
         else:
+            created = (row["created_at"] or "")[:10]
+            expires = row["expires_at"] or "never"
             click.echo(
                 f"{row['key_id']}  {row['state']:<8} {row['scope']:<13} {row['name']}"
-                f"  (created {row['created_at'][:10]}, expires {row['expires_at'] or 'never'})"
+                f"  (created {created}, expires {expires})"
             )
 
 

@@ -45,6 +45,8 @@ def init_app(app: Flask, settings: Settings | None = None) -> None:
     if settings is None:
         shared = services(app)
         settings = shared["settings"] if isinstance(shared, dict) else shared.settings
-    app.extensions[EXTENSION] = build_state(settings)
+    shared = app.extensions.get("marriage_archive")
+    metrics = getattr(shared, "metrics", None)
+    app.extensions[EXTENSION] = build_state(settings, getattr(metrics, "registry", None))
     register_error_handlers(app)
     app.register_blueprint(bp)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
+from pydantic import BaseModel
 from werkzeug.exceptions import HTTPException
 
 from schemas.errors import AuthRequired, MarriageArchiveError, PermissionDenied, StorageError
@@ -30,6 +31,8 @@ from search_api.api.limits import LookupLimiter
 log = logging.getLogger("marriage_archive.api.access")
 
 CLERK_ROLES = ("clerk", "reviewer", "admin")
+FULL_ID_ROLES = ("reviewer", "admin")  # as the clerk UI: clerks see masked IDs
+FULL_ID_SCOPES = ("admin",)
 EXTENSION = "marriage_archive_api"
 
 
@@ -40,10 +43,45 @@ class Access:
     scopes: tuple[str, ...]
     roles: tuple[str, ...] = ()
     summary: str = ""
-    request_model: type | None = None
-    query_model: type | None = None
-    response_model: type | None = None
+    request_model: type[BaseModel] | None = None
+    query_model: type[BaseModel] | None = None
+    response_model: type[BaseModel] | None = None
     response_kind: str = "json"  # or "jpeg"
+
+
+@dataclass
+class ApiMetrics:
+    """API counters on the web app's Prometheus registry (no personal data in labels)."""
+
+    calls: Any  # Counter(route, status)
+    verdicts: Any  # Counter(verdict)
+    audit_failures: Any  # Counter()
+
+
+def create_metrics(registry: Any) -> ApiMetrics | None:
+    if registry is None:
+        return None
+    from prometheus_client import Counter
+
+    return ApiMetrics(
+        calls=Counter(
+            "marriage_archive_api_calls",
+            "Audited API calls by route template and status (429 = rate limited).",
+            ["route", "status"],
+            registry=registry,
+        ),
+        verdicts=Counter(
+            "marriage_archive_lookup_answers",
+            "Lookup answers by verdict.",
+            ["verdict"],
+            registry=registry,
+        ),
+        audit_failures=Counter(
+            "marriage_archive_audit_failures",
+            "API calls refused because auditing failed.",
+            registry=registry,
+        ),
+    )
 
 
 @dataclass
@@ -55,6 +93,7 @@ class ApiState:
     audit: AuditLog
     limiter: LookupLimiter
     hmac_key: bytes
+    metrics: ApiMetrics | None = None
     coverage_cache: dict[str, Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -62,7 +101,8 @@ class ApiState:
         self.audit.close()
 
 
-def build_state(settings: Settings) -> ApiState:
+def build_state(settings: Settings, registry: Any = None) -> ApiState:
+    """The API's objects; ``registry``: the web app's Prometheus registry, if any."""
     return ApiState(
         settings=settings,
         keys=KeyStore(settings),
@@ -73,6 +113,7 @@ def build_state(settings: Settings) -> ApiState:
             settings.enumeration_alert_distinct_ids,
         ),
         hmac_key=audit_hmac_key(settings),
+        metrics=create_metrics(registry),
     )
 
 
@@ -95,6 +136,12 @@ class Caller:
     label: str  # "key:<id>", "user:<name>" or "anonymous"
     client: ApiClient | None = None
     role: str | None = None
+
+    @property
+    def sees_full_ids(self) -> bool:
+        if self.client is not None:
+            return self.client.scope in FULL_ID_SCOPES
+        return self.role in FULL_ID_ROLES
 
 
 @dataclass
@@ -177,10 +224,16 @@ def api_route(access: Access) -> Callable[[Callable[..., Any]], Callable[..., Re
             except Exception as exc:  # the request boundary: log, answer 500, still audit
                 response = to_error_response(exc)
                 status = 500
+            metrics = api_state().metrics
             try:
                 _write_audit(status)
             except StorageError as exc:
+                if metrics is not None:
+                    metrics.audit_failures.inc()
                 return to_error_response(exc)
+            if metrics is not None:
+                route = request.url_rule.rule if request.url_rule else "<unmatched>"
+                metrics.calls.labels(route, str(status)).inc()
             response.headers["X-Request-ID"] = request_id()
             response.headers.setdefault("Cache-Control", "no-store")
             return response

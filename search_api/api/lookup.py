@@ -22,9 +22,18 @@ from datetime import date
 
 from schemas.errors import ValidationFailed
 from schemas.idnumber import ERROR_TEXT, mask_id, normalize_id, parse_id
+from schemas.masking import mask_name
 from schemas.model import Record, RecordStatus, RecordType
 from search_api.api.conflicts import conflicting_marriages, date_key, link_events, sort_events
-from search_api.api.models import Coverage, Event, LookupAnswer, LookupQuery, Match
+from search_api.api.models import (
+    Coverage,
+    Event,
+    LookupAnswer,
+    LookupQuery,
+    Match,
+    MatchKind,
+    Verdict,
+)
 from search_api.search.base import TIERS, SearchQuery
 
 CANDIDATE_MAX_SCORE = 0.9
@@ -36,7 +45,7 @@ _TIER_REASONS = {
     "pinyin": "name equal in pinyin",
     "lookalike": "name equal after folding OCR look-alike characters",
 }
-_STATUS_CHANGING = {
+_STATUS_CHANGING: dict[RecordType, Verdict] = {
     RecordType.MARRIAGE: "married",
     RecordType.DIVORCE: "divorced",
     RecordType.ANNULMENT: "divorced",
@@ -63,7 +72,7 @@ class Subject:
 class FoundEvent:
     record: Record
     party_index: int
-    kind: str  # id_exact | id_15_18 | candidate
+    kind: MatchKind
     score: float
     reasons: list[str] = field(default_factory=list)
 
@@ -72,7 +81,7 @@ def resolve_subject(query: LookupQuery, today: date | None = None) -> Subject:
     """Validate the question; explain what is missing or wrong."""
     id_18 = kind = None
     birth_year = int(query.birth_date[:4]) if query.birth_date else None
-    sex = query.sex
+    sex: str | None = query.sex
     if query.birth_date:
         try:
             date.fromisoformat(query.birth_date)
@@ -196,18 +205,11 @@ def build_answer(found: list[FoundEvent], coverage: Coverage | None) -> LookupAn
     )
 
 
-def _mask_name(name: str) -> str:
-    try:
-        from schemas.masking import mask_name
-    except ImportError:  # until the schemas package ships its masking module
-        return name[:1] + "*" * max(1, len(name) - 1)
-    return str(mask_name(name))
-
-
 def _disclosed_event(found: FoundEvent, linked: FoundEvent | None, conflicts: set[str]) -> Event:
     record, index = found.record, found.party_index
     party = record.parties[index]
     spouse = next((p for i, p in enumerate(record.parties) if i != index), None)
+    spouse_name = (spouse.name_simplified or spouse.name) if spouse else None
     certain = found.kind != "candidate"
     return Event(
         event_type=record.record_type.value,
@@ -217,16 +219,14 @@ def _disclosed_event(found: FoundEvent, linked: FoundEvent | None, conflicts: se
         record_status=record.status.value,
         role=party.role.value,
         id_number_masked=mask_id(party.id_number_18) if party.id_number_18 else None,
-        spouse_name_masked=_mask_name(spouse.name_simplified or spouse.name)
-        if spouse and (spouse.name_simplified or spouse.name)
-        else None,
+        spouse_name_masked=mask_name(spouse_name),
         match=Match(kind=found.kind, certain=certain, score=found.score, reasons=found.reasons),
         linked_certificate_no=linked.record.certificate_no if linked else None,
         conflict=record.record_id in conflicts,
     )
 
 
-def judge(ordered: list[FoundEvent]) -> tuple[str, str]:
+def judge(ordered: list[FoundEvent]) -> tuple[Verdict, str]:
     """The verdict and a one-line basis, from events in date order (rules above)."""
     if not ordered:
         return "no_record", "no event in the archive matches this person"
@@ -251,7 +251,7 @@ def judge(ordered: list[FoundEvent]) -> tuple[str, str]:
     return status, f"latest event matched by ID is a {deciding.record.record_type.value}"
 
 
-def _status_of(record: Record) -> str | None:
+def _status_of(record: Record) -> Verdict | None:
     if record.record_type == RecordType.REISSUE:
         cert = (record.certificate_no or "").upper()
         return "divorced" if cert.startswith("BL") else "married"
@@ -275,16 +275,11 @@ def summarize_coverage(rows: list[tuple[int | None, str, str, int]]) -> Coverage
 
 
 def _ranges(years: list[int]) -> list[str]:
-    out: list[str] = []
-    start = prev = None
+    """[1950, 1951, 1952, 1960] -> ["1950-1952", "1960"]."""
+    runs: list[list[int]] = []
     for year in years:
-        if start is None:
-            start = prev = year
-        elif year == prev + 1:
-            prev = year
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
         else:
-            out.append(f"{start}-{prev}" if start != prev else str(start))
-            start = prev = year
-    if start is not None:
-        out.append(f"{start}-{prev}" if start != prev else str(start))
-    return out
+            runs.append([year])
+    return [f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs]

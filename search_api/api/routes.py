@@ -107,6 +107,9 @@ def _lookup_many(queries: list[LookupQuery]) -> list[LookupAnswer]:
     if caller.client:
         state.limiter.observe_subjects(caller.client.key_id, caller.client.name, audit.subjects)
     answers = [_answer(s) for s in subjects]
+    if state.metrics is not None:
+        for answer in answers:
+            state.metrics.verdicts.labels(answer.verdict).inc()
     audit.result_count = sum(len(a.events) for a in answers)
     audit.detail = {
         "queries": len(queries),
@@ -231,7 +234,8 @@ def _record_or_404(record_id: str) -> Record:
     Access(
         scopes=RECORDS_ACCESS,
         roles=CLERK_ROLES,
-        summary="One record in the export format (full fields, audited)",
+        summary="One record in the export format (audited; full IDs for reviewer/admin "
+        "and admin keys only, masked otherwise)",
         response_model=Record,
     )
 )
@@ -239,7 +243,12 @@ def get_record(record_id: str) -> Any:
     record = _record_or_404(record_id)
     audit = call_audit()
     audit.purpose, audit.result_count = "clerk record view", 1
-    return record.model_dump(mode="json")
+    body = record.model_dump(mode="json")
+    if not current_caller().sees_full_ids:
+        for party in body["parties"]:
+            party["id_number"] = mask_id(party["id_number"])
+            party["id_number_18"] = mask_id(party["id_number_18"])
+    return body
 
 
 @bp.get("/records/<record_id>/pages/<int:n>")

@@ -18,7 +18,8 @@ from PIL import Image
 from archive import Archive, PageAssets, SourceFile
 from schemas.model import Page, Record
 from schemas.settings import Settings, load_settings
-from search_api.api import create_key, init_app
+from search_api import create_app, services_of
+from search_api.api import create_key
 from search_api.search.feed import sync_index
 from search_api.search.sqlite_backend import SqliteBackend
 from tests.search_api.api.sample_people import IDS, NAMES, lookup_records
@@ -91,24 +92,29 @@ def populated(
     archive.close()
 
 
-def make_app(settings: Settings, archive: Archive, backend: SqliteBackend) -> Flask:
-    """The API on a Flask app holding the shared services like the web app does."""
-    app = Flask("api-test")
-    app.config.update(TESTING=True, SECRET_KEY="test")
-    app.extensions["marriage_archive"] = {
-        "settings": settings,
-        "archive": archive,
-        "search": backend,
-    }
-    init_app(app)
-    return app
+def make_app(settings: Settings) -> Flask:
+    """The real app (search_api.create_app) over the populated data home."""
+    return create_app(settings, {"TESTING": True, "WTF_CSRF_ENABLED": False})
+
+
+def close_app(app: Flask) -> None:
+    app.extensions["marriage_archive_api"].close()
+    services_of(app).close()
 
 
 @pytest.fixture(scope="session")
 def app(populated) -> Iterator[Flask]:
-    app = make_app(*populated)
+    app = make_app(populated[0])
     yield app
-    app.extensions["marriage_archive_api"].close()
+    # Session end: after every test of this package, /metrics holds no ID number or name.
+    metrics = app.test_client().get("/metrics").get_data(as_text=True)
+    close_app(app)
+    assert "marriage_archive_api_calls" in metrics
+    # Sample values are floats (timestamps!): check names, labels and help texts only.
+    labels = "\n".join(line.rsplit(" ", 1)[0] for line in metrics.splitlines() if line)
+    assert not _ID_RUN.search(labels)
+    for secret in [*IDS, *NAMES]:
+        assert secret not in metrics
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import pytest
 
 from search_api.api import create_key, revoke_key
 from search_api.api.audit import AuditLog
-from tests.search_api.api.conftest import bearer, make_app
+from tests.search_api.api.conftest import bearer, close_app, make_app
 from tests.search_api.api.sample_people import IDS, P1_ID, UNKNOWN_ID
 
 LOOKUP = "/api/v1/lookup/marital-history"
@@ -83,7 +83,7 @@ def test_enumeration_hits_429_with_retry_after_and_alerts(populated, caplog):
     settings = populated[0].model_copy(
         update={"lookup_rate_per_minute": 20, "enumeration_alert_distinct_ids": 10}
     )
-    app = make_app(settings, populated[1], populated[2])
+    app = make_app(settings)
     client = app.test_client()
     key = create_key(settings, "enumerator", "lookup")
     statuses = []
@@ -99,12 +99,12 @@ def test_enumeration_hits_429_with_retry_after_and_alerts(populated, caplog):
     assert_error_shape(r, 429)
     assert 1 <= int(r.headers["Retry-After"]) <= 60
     assert "enumeration" in caplog.text and "6207221980" not in caplog.text
-    app.extensions["marriage_archive_api"].close()
+    close_app(app)
 
 
 def test_daily_quota_is_429_until_midnight(populated):
     settings = populated[0].model_copy(update={"lookup_daily_quota": 2})
-    app = make_app(settings, populated[1], populated[2])
+    app = make_app(settings)
     client = app.test_client()
     key = create_key(settings, "quota", "lookup")
     body = {"id_number": UNKNOWN_ID, "purpose": "quota test"}
@@ -116,21 +116,21 @@ def test_daily_quota_is_429_until_midnight(populated):
     assert_error_shape(r, 429)
     assert r.get_json()["error"]["code"] == "quota_exceeded"
     assert 0 < int(r.headers["Retry-After"]) <= 86_400
-    app.extensions["marriage_archive_api"].close()
+    close_app(app)
 
 
 def test_oversized_body_is_413_in_the_error_shape(populated):
     settings = populated[0].model_copy(update={"max_request_bytes": 2048})
-    app = make_app(settings, populated[1], populated[2])
+    app = make_app(settings)
     client = app.test_client()
     key = create_key(settings, "big", "lookup")
     r = client.post(LOOKUP, json={"name": "李" * 5000, "purpose": "big body"}, headers=bearer(key))
     assert_error_shape(r, 413)
-    app.extensions["marriage_archive_api"].close()
+    close_app(app)
 
 
 def test_http_errors_and_crashes_use_the_one_shape(populated, keys):
-    app = make_app(*populated)
+    app = make_app(populated[0])
 
     @app.get("/api/v1/_boom")
     def boom():
@@ -150,7 +150,7 @@ def test_http_errors_and_crashes_use_the_one_shape(populated, keys):
     r = client.post(LOOKUP, data="id=1", headers=bearer(keys["lookup"]))
     assert_error_shape(r, 422)
     assert client.get("/not-api").status_code == 404  # outside /api/: not our shape to impose
-    app.extensions["marriage_archive_api"].close()
+    close_app(app)
 
 
 def test_exactly_one_audit_entry_per_call_allowed_or_denied(app, client, keys, populated):
@@ -225,3 +225,31 @@ def test_records_search_injection_never_5xx(client, keys, q):
     assert r.status_code in (200, 422)
     if r.status_code == 200:
         assert r.get_json()["total"] == 0
+
+
+def _login(app, populated, username, role):
+    from search_api.auth import create_user
+
+    create_user(populated[0], username, "pw-" + username + "-long-enough", role, replace=True)
+    client = app.test_client()
+    r = client.post(
+        "/login", data={"username": username, "password": "pw-" + username + "-long-enough"}
+    )
+    assert r.status_code in (302, 303), r.status_code
+    return client
+
+
+def test_session_users_by_role(app, populated):
+    clerk = _login(app, populated, "clerk_a", "clerk")
+    listing = clerk.get("/api/v1/records?q=李明")
+    assert listing.status_code == 200
+    detail = clerk.get("/api/v1/records/p1-m1").get_json()
+    assert detail["parties"][0]["id_number"] == P1_ID[:6] + "********" + P1_ID[-4:]
+    assert P1_ID not in clerk.get("/api/v1/records/p1-m1").get_data(as_text=True)
+    assert_error_shape(clerk.post(LOOKUP, json={"id_number": P1_ID, "purpose": "clerk try"}), 403)
+    reviewer = _login(app, populated, "reviewer_a", "reviewer")
+    assert reviewer.get("/api/v1/records/p1-m1").get_json()["parties"][0]["id_number"] == P1_ID
+    operator = _login(app, populated, "operator_a", "operator")
+    assert_error_shape(operator.get("/api/v1/records"), 403)
+    (entry,) = app.extensions["marriage_archive_api"].audit.tail(1)
+    assert entry["client"] == "user:operator_a" and entry["status"] == 403
