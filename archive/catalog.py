@@ -102,21 +102,25 @@ class Catalog:
 
     # ---- schema -----------------------------------------------------------------------
     def migrate(self) -> int:
-        """Apply pending migrations in order; returns the schema version."""
-        conn = self.conn()
-        current = int(conn.execute(sql.GET_USER_VERSION).fetchone()[0])
-        if current > sql.SCHEMA_VERSION:
-            raise StorageError(
-                f"The catalog {self.path} has schema version {current}, newer than this "
-                f"program ({sql.SCHEMA_VERSION}). Upgrade marriage-archive."
-            )
-        for number in range(current, sql.SCHEMA_VERSION):
+        """Apply pending migrations in order; returns the schema version.
+
+        The version is read inside the write transaction, so two processes
+        opening a new catalog at once cannot both apply the same migration.
+        """
+        while True:
             with self.transaction() as tx:
-                for statement in sql.MIGRATIONS[number]:
+                current = int(tx.execute(sql.GET_USER_VERSION).fetchone()[0])
+                if current > sql.SCHEMA_VERSION:
+                    raise StorageError(
+                        f"The catalog {self.path} has schema version {current}, newer than "
+                        f"this program ({sql.SCHEMA_VERSION}). Upgrade marriage-archive."
+                    )
+                if current == sql.SCHEMA_VERSION:
+                    return current
+                for statement in sql.MIGRATIONS[current]:
                     tx.execute(statement)
-                tx.execute(sql.SET_USER_VERSION.format(n=number + 1))
-            log.info("catalog migrated to schema version %s", number + 1)
-        return sql.SCHEMA_VERSION
+                tx.execute(sql.SET_USER_VERSION.format(n=current + 1))
+            log.info("catalog migrated to schema version %s", current + 1)
 
     def dump(self) -> dict[str, list[tuple]]:
         """Contents of the record tables, minus volatile columns (rebuild comparison)."""

@@ -33,6 +33,7 @@ HASH_THREADS = max(2, min(8, 2 * (os.cpu_count() or 1)))
 SKIP_DIRS = {ocfl.STAGING_DIR, ocfl.QUARANTINE_DIR}
 
 Expected = dict[tuple[str, str], tuple[int, str]]  # (record_id, path) -> (size, sha256)
+PlanItem = tuple[str, str, str, Path, tuple[int, str]]  # copy, record, path, file, expected
 
 
 def list_root(root: Path) -> set[str]:
@@ -68,12 +69,13 @@ def audit(
     catalog: Catalog,
     roots: dict[str, Path],
     progress: Callable[[int, int], None] | None = None,
+    threads: int = HASH_THREADS,
 ) -> VerifyReport:
-    """Audit both copies; returns a report of every finding."""
+    """Audit both copies with ``threads`` hashing threads; returns every finding."""
     report = VerifyReport()
     objects = dict(catalog.query(sql.LIST_RECORD_PATHS))
     owner = {path: rid for rid, path in objects.items()}
-    plan: list[tuple[str, str, str, Path, tuple[int, str]]] = []
+    plan: list[PlanItem] = []
     for copy, root in roots.items():
         expected: Expected = {
             (rid, path): (int(size), str(sha))
@@ -106,7 +108,7 @@ def audit(
                     "extra", copy, owner_id, path, None, None, "file not recorded in the catalog"
                 )
             )
-    _hash_plan(plan, report, progress)
+    _hash_plan(plan, report, progress, threads)
     report.findings.sort(key=lambda f: (f.record_id or "", f.copy, f.path or "", f.category))
     log.info(
         "audit: %s files, %s bytes, %s findings",
@@ -117,49 +119,44 @@ def audit(
     return report
 
 
+CHUNK_FILES = 2048  # bounded number of queued hash jobs (memory stays flat)
+
+
 def _hash_plan(
-    plan: list[tuple[str, str, str, Path, tuple[int, str]]],
+    plan: list[PlanItem],
     report: VerifyReport,
     progress: Callable[[int, int], None] | None,
+    threads: int,
 ) -> None:
     total = len(plan)
-    with ThreadPoolExecutor(HASH_THREADS) as pool:
-        results = pool.map(_hash_one, [item[3] for item in plan])
-        for done, ((copy, rid, path, _full, (size, sha)), result) in enumerate(
-            zip(plan, results, strict=True), start=1
-        ):
-            if isinstance(result, FileNotFoundError):
-                report.findings.append(VerifyFinding("missing", copy, rid, path, sha, None))
-            elif isinstance(result, OSError):
-                report.findings.append(
-                    VerifyFinding(
-                        "could_not_check",
-                        copy,
-                        rid,
-                        path,
-                        sha,
-                        None,
-                        f"unreadable: {result.strerror or result}",
-                    )
-                )
-            else:
-                actual_size, actual = result
-                report.files_checked += 1
-                report.bytes_checked += actual_size
-                if actual != sha:
-                    report.findings.append(
-                        VerifyFinding(
-                            "changed",
-                            copy,
-                            rid,
-                            path,
-                            sha,
-                            actual,
-                            f"size {actual_size} (recorded {size})",
-                        )
-                    )
+    with ThreadPoolExecutor(max(1, threads)) as pool:
+        for start in range(0, total, CHUNK_FILES):
+            chunk = plan[start : start + CHUNK_FILES]
+            results = pool.map(_hash_one, [item[3] for item in chunk])
+            for item, result in zip(chunk, results, strict=True):
+                finding = _judge(item, result, report)
+                if finding is not None:
+                    report.findings.append(finding)
             if progress is not None:
-                progress(done, total)
+                progress(min(start + CHUNK_FILES, total), total)
+
+
+def _judge(
+    item: PlanItem, result: tuple[int, str] | OSError, report: VerifyReport
+) -> VerifyFinding | None:
+    copy, rid, path, _full, (size, sha) = item
+    if isinstance(result, FileNotFoundError):
+        return VerifyFinding("missing", copy, rid, path, sha, None)
+    if isinstance(result, OSError):
+        detail = f"unreadable: {result.strerror or result}"
+        return VerifyFinding("could_not_check", copy, rid, path, sha, None, detail)
+    actual_size, actual = result
+    report.files_checked += 1
+    report.bytes_checked += actual_size
+    if actual != sha:
+        detail = f"size {actual_size} (recorded {size})"
+        return VerifyFinding("changed", copy, rid, path, sha, actual, detail)
+    return None
 
 
 # ---- repair ------------------------------------------------------------------------

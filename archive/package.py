@@ -26,7 +26,7 @@ from typing import Any
 from archive import ocfl
 from archive.accesspdf import build_access_pdf
 from archive.hashing import Digest, digest_bytes, digest_file
-from archive.storage import fsync_tree, new_staging_dir, write_verified
+from archive.storage import new_staging_dir, write_tree_verified
 from schemas.errors import FixityError
 from schemas.model import TextLine
 
@@ -136,13 +136,12 @@ def stage_version(
     """
     staged = new_staging_dir(root) / "object"
     head = inv["head"]
-    content = ocfl.new_content_paths(inv)
     by_logical = {e.logical: e for e in entries}
+    plan: dict[str, tuple[bytes | Path, str]] = {}
     files: list[PackageFile] = []
-    for logical, cpath in sorted(content.items()):
-        entry = by_logical[logical]
-        write_verified(staged / cpath, entry.data, entry.digest.sha256)
-        d = entry.digest
+    for logical, cpath in sorted(ocfl.new_content_paths(inv).items()):
+        d = by_logical[logical].digest
+        plan[cpath] = (by_logical[logical].data, d.sha256)
         files.append(PackageFile(cpath, d.size, d.sha256, d.sm3))
     inv_bytes = ocfl.inventory_bytes(inv)
     side = ocfl.sidecar_bytes(inv_bytes)
@@ -156,9 +155,9 @@ def stage_version(
         small[ocfl.OCFL_OBJECT_NAMASTE] = b"ocfl_object_1.1\n"
     for rel, data in small.items():
         d = digest_bytes(data, sm3)
-        write_verified(staged / rel, data, d.sha256)
+        plan[rel] = (data, d.sha256)
         files.append(PackageFile(rel, d.size, d.sha256, d.sm3))
-    fsync_tree(staged)
+    write_tree_verified(staged, plan)
     return staged, files
 
 

@@ -93,3 +93,25 @@ def test_kill_during_correction_rolls_back(tmp_path: Path, point: str) -> None:
         fixed = archive.correct_fields("rec-0001", {"office": "高台县"}, "clerk", "rerun")
         assert fixed.version == 2
         assert archive.verify().findings == []
+
+
+def test_same_record_from_two_processes_at_once_is_one_record(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MARRIAGE_ARCHIVE_")}
+    env.update(PYTHONPATH=str(REPO), OMP_THREAD_LIMIT="1")
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.archive.crash_child", str(tmp_path), "commit"],
+            env=env,
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    for proc in procs:
+        _out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    with Archive.open(make_settings(tmp_path)) as archive:
+        assert [r.record_id for r in archive.iter_records()] == ["rec-0001"]
+        assert [c.kind for c in archive.changes_since(0)] == ["created"]
+        assert archive.verify().findings == []

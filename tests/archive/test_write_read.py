@@ -144,3 +144,34 @@ def test_batches_and_rejects(archive: Archive) -> None:
     assert batch.batch_id == "b9" and batch.finished_at and batch.counts["rejected"] == 1
     assert archive.rejects("b9")[0].reason_code == "encrypted_pdf"
     assert archive.rejects("other") == []
+
+
+def test_readers_on_threads_while_a_writer_commits(archive: Archive, tmp_path: Path) -> None:
+    import threading
+
+    commit_one(archive, tmp_path / "batch", 100)
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def read_loop() -> None:
+        try:
+            while not stop.is_set():
+                assert archive.get_record("rec-0100") is not None
+                assert archive.page_image("rec-0100", 0)
+                assert list(archive.iter_records())
+                archive.health()
+        except BaseException as exc:  # collected and re-raised in the test thread
+            errors.append(exc)
+
+    readers = [threading.Thread(target=read_loop) for _ in range(4)]
+    for thread in readers:
+        thread.start()
+    try:
+        for n in range(101, 105):
+            commit_one(archive, tmp_path / "batch", n)
+    finally:
+        stop.set()
+        for thread in readers:
+            thread.join()
+    assert errors == []
+    assert len(list(archive.iter_records())) == 5
