@@ -120,6 +120,26 @@ def _footer(c: Ctx, x: float, y: float) -> None:
     c.pen.seal_spots.append((x + 55, y + 5))
 
 
+def _signatures(c: Ctx, x: float, y: float) -> None:
+    """当事人签名: both names signed by hand, a red thumbprint beside each (mostly)."""
+    s = c.spec
+    for k, p in enumerate(s.parties):
+        who = s.labels["husband"] if p.role == "husband" else s.labels["wife"]
+        lx = x + k * 85
+        c.label(lx, y, who + c.t("签名") + "：", 10)
+        width = c.pen.hand(lx + 24, y, p.name, 14, c.ink, c.hand_face, 30)
+        if c.pen.rng.random() < 0.8:
+            c.pen.thumb_spots.append((lx + 30 + width, y + c.pen.rng.normal(0, 1.5)))
+
+
+def _archive_marks(c: Ctx) -> None:
+    """An archivist's pencil note at the top corner: volume and item number (卷/件)."""
+    if c.pen.rng.random() < 0.6:
+        vol = f"{c.spec.reg_date.year}-{int(c.pen.rng.integers(1, 40))}"
+        note = c.t(f"卷{vol} 件{int(c.pen.rng.integers(1, 120))}")
+        c.pen.hand(c.pen.width_mm - 48, 9, note, 9, (115, 115, 120), "kai_sc", 40)
+
+
 def table_left(c: Ctx) -> None:
     """Label-left ruled table, two fields a row, long fields spanning."""
     s, pen = c.spec, c.pen
@@ -159,7 +179,9 @@ def table_left(c: Ctx) -> None:
             c.value(x0 + cols[0] + 3, y + row / 2, val, 12, max_w=sum(cols[1:]) - 6)
             y += row
         y += 5
-    _footer(c, x0 + 70, y + 12)
+    _signatures(c, x0 + 2, y + 8)
+    _archive_marks(c)
+    _footer(c, x0 + 70, y + 26)
 
 
 def boxes_above(c: Ctx) -> None:
@@ -199,7 +221,9 @@ def boxes_above(c: Ctx) -> None:
             c.value(x0 + 4, y + 9, fields[key], 12, max_w=full - 8)
             y += 13
         y += 8
-    _footer(c, x0 + 80, y + 10)
+    _signatures(c, x0 + 2, y + 4)
+    _archive_marks(c)
+    _footer(c, x0 + 80, y + 20)
 
 
 def two_column(c: Ctx) -> None:
@@ -222,7 +246,9 @@ def two_column(c: Ctx) -> None:
         c.label(x0 + 2, cy, key, 10)
         c.value(x0 + cols[0] + 3, cy, hus.get(key, ""), 12, max_w=cols[1] - 5)
         c.value(x0 + cols[0] + cols[1] + 3, cy, wif.get(key, ""), 12, max_w=cols[2] - 5)
-    _footer(c, x0 + 60, y + 12 * len(rows) + 14)
+    _signatures(c, x0 + 2, y + 12 * len(rows) + 12)
+    _archive_marks(c)
+    _footer(c, x0 + 60, y + 12 * len(rows) + 28)
 
 
 def _paragraph_segments(c: Ctx) -> list[tuple[str, bool]]:
@@ -337,10 +363,13 @@ def review_form(c: Ctx) -> None:
     c.label(x0 + 3, y + 25, "登记员签名：", 10)
     pen.hand(x0 + 30, y + 25, "王丽" if pen.rng.random() < 0.5 else "陈建军", 13, INKS["black"])
     y += 36
+    _signatures(c, x0 + 2, y + 2)
+    y += 14
     c.label(x0 + 90, y + 4, s.labels["date"] + "：", 10)
     c.value(x0 + 112, y + 4, s.printed_date(s.reg_date), 12, max_w=60)
     c.label(x0 + 90, y + 14, "婚姻登记机关（印章）", 10)
     pen.seal_spots.append((x0 + 125, y + 8))
+    c.label(w / 2, pen.height_mm - 12, "中华人民共和国民政部监制", 8, "mm")
 
 
 LAYOUTS: dict[str, tuple[Callable[[Ctx], None], str, bool]] = {

@@ -7,6 +7,7 @@ and degradations).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import cv2
@@ -15,7 +16,7 @@ import numpy as np
 from synth import degrade
 from synth.content import RecordSpec
 from synth.layouts import render_layout
-from synth.seal import seal_mask, stamp
+from synth.seal import seal_mask, stamp, stamp_red, thumbprint_mask
 
 # Probability of a few things per era: (fade, stains, fold).
 _AGEING = {
@@ -57,6 +58,7 @@ def age_sheet(
     rng: np.random.Generator,
     seal_spots: list[tuple[int, int]],
     dpi: int,
+    thumb_spots: Sequence[tuple[int, int]] = (),
 ) -> tuple[np.ndarray, list[str]]:
     """Paper, faded ink, seals, stains, folds, light: the uint8 RGB sheet and what was applied."""
     h, w = ink.shape[:2]
@@ -68,7 +70,14 @@ def age_sheet(
     if rng.random() < fade_p:
         ink = degrade.fade_ink(ink, rng, float(rng.uniform(0.25, 0.6)))
         applied.append("fading")
+    if spec.era != "2000+" and rng.random() < 0.3:
+        ink = degrade.bleed_through(ink, rng)
+        applied.append("bleed_through")
     sheet = degrade.apply_ink(sheet, ink)
+    for cx, cy in thumb_spots:
+        stamp_red(sheet, thumbprint_mask(int(16 / 25.4 * dpi), rng), cx, cy)
+    if thumb_spots:
+        applied.append("thumbprint")
     for cx, cy in seal_spots:
         if rng.random() < 0.92:
             d = int(42 / 25.4 * dpi)
@@ -111,7 +120,8 @@ def scan_page(
     pen = render_layout(layout, spec, dpi, rng)
     ink = np.asarray(pen.image)
     spots = [(pen.px(x), pen.px(y)) for x, y in pen.seal_spots]
-    sheet, applied = age_sheet(ink, spec, rng, spots, dpi)
+    thumbs = [(pen.px(x), pen.px(y)) for x, y in pen.thumb_spots]
+    sheet, applied = age_sheet(ink, spec, rng, spots, dpi, thumbs)
     upright = (sheet.shape[1], sheet.shape[0])
     if rng.random() < 0.12:
         sheet = cv2.cvtColor(sheet, cv2.COLOR_RGB2GRAY)
@@ -120,6 +130,9 @@ def scan_page(
     if geometry is not None:
         rotation, skew = geometry
     bed = int(rng.choice([245, 235, 40, 128], p=[0.5, 0.2, 0.2, 0.1]))
+    if spec.era != "2000+" and rng.random() < 0.35:
+        degrade.punch_holes(sheet, bed, dpi)
+        applied.append("punch_holes")
     margin = int(rng.integers(0, dpi // 6)) if rng.random() < 0.4 else 0
     if margin or bed < 200:
         applied.append("scanner_bed")

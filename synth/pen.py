@@ -37,6 +37,7 @@ class Pen:
     dpi: int
     rng: np.random.Generator
     seal_spots: list[tuple[float, float]] = field(default_factory=list)
+    thumb_spots: list[tuple[float, float]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.image = Image.new("RGB", (self.px(self.width_mm), self.px(self.height_mm)), "white")

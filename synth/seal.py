@@ -79,3 +79,46 @@ def stamp(page: np.ndarray, mask: np.ndarray, cx: int, cy: int, angle: float) ->
     tint = SEAL_RED / 255.0
     region = page[ya:yb, xa:xb].astype(np.float32) * (1.0 - m * (1.0 - tint))
     page[ya:yb, xa:xb] = region.astype(np.uint8)
+
+
+def thumbprint_mask(width_px: int, rng: np.random.Generator) -> np.ndarray:
+    """Ink coverage of a red thumbprint (按手印): fine whorl ridges, uneven pressure."""
+    w = max(8, width_px)
+    h = int(w * 1.35)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    cx, cy = w * rng.uniform(0.4, 0.6), h * rng.uniform(0.35, 0.55)  # whorl centre
+    nx, ny = (xx - cx) / (w / 2), (yy - cy) / (h / 2)
+    r = np.sqrt(nx**2 + (ny * 1.15) ** 2)
+    theta = np.arctan2(ny, nx)
+    warp = cv2.resize(
+        rng.uniform(-1.0, 1.0, (6, 5)).astype(np.float32), (w, h), interpolation=cv2.INTER_CUBIC
+    )
+    ridges_per_radius = rng.uniform(13, 18)
+    phase = r * ridges_per_radius * 2 * np.pi + 0.8 * np.sin(theta * 2 + warp) + warp * 2.5
+    ridges = 0.5 + 0.5 * np.sin(phase)
+    ex, ey = (xx - w / 2) / (w / 2), (yy - h / 2) / (h / 2)
+    outline = np.sqrt(ex**2 + ey**2)
+    pressure = cv2.resize(
+        rng.uniform(0.2, 1.0, (5, 4)).astype(np.float32), (w, h), interpolation=cv2.INTER_CUBIC
+    )
+    falloff = (
+        np.clip((1.0 - outline) * 4.0, 0, 1) * np.clip(pressure, 0, 1) * rng.uniform(0.6, 0.95)
+    )
+    mask = np.clip((ridges - 0.35) * 2.5, 0, 1) * falloff
+    return cv2.GaussianBlur(mask.astype(np.float32), (0, 0), max(0.5, w / 200))
+
+
+def stamp_red(
+    page: np.ndarray, mask: np.ndarray, cx: int, cy: int, tint: tuple[int, int, int] = (185, 40, 50)
+) -> None:
+    """Multiply a red ink mask of any shape onto ``page`` (uint8 RGB, in place)."""
+    mh, mw = mask.shape
+    x0, y0 = cx - mw // 2, cy - mh // 2
+    h, w = page.shape[:2]
+    xa, ya, xb, yb = max(0, x0), max(0, y0), min(w, x0 + mw), min(h, y0 + mh)
+    if xa >= xb or ya >= yb:
+        return
+    m = mask[ya - y0 : yb - y0, xa - x0 : xb - x0, None]
+    colour = np.array(tint, np.float32) / 255.0
+    region = page[ya:yb, xa:xb].astype(np.float32) * (1.0 - m * (1.0 - colour))
+    page[ya:yb, xa:xb] = region.astype(np.uint8)
