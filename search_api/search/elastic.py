@@ -53,6 +53,8 @@ class ElasticsearchTransport:
         }
         if username:
             options["basic_auth"] = (username, password or "")
+            if url.lower().startswith("http://"):
+                log.warning("search cluster credentials are sent over plain HTTP: use https")
         if ca_certs:
             options["ca_certs"] = ca_certs
         self.url = redact_url(url)

@@ -661,6 +661,7 @@ class ClusterBackend:
         self.refresh = refresh
         self.server: ServerInfo | None = None
         self._ready = False
+        self._config_problem: str | None = None
 
     # ---- plumbing ------------------------------------------------------------------
     def _call(
@@ -727,7 +728,12 @@ class ClusterBackend:
 
     def ensure_ready(self) -> None:
         """Check the server, then create the meta index and the first records index if missing."""
-        self.server = self.check_server()
+        try:
+            self.server = self.check_server()
+        except ConfigError as exc:
+            self._config_problem = exc.message  # reported by health() until fixed
+            raise
+        self._config_problem = None
         self._create_meta_index()
         if not self._alias_targets():
             index = new_index_name(self.prefix)
@@ -896,6 +902,8 @@ class ClusterBackend:
 
     def health(self) -> str | None:
         """``None`` when the cluster answers and the index is in place, else the problem."""
+        if self._config_problem:
+            return f"search degraded: {self._config_problem}"
         try:
             _, body = self._call("GET", "/_cluster/health", what="cluster health")
             if body.get("status") == "red":

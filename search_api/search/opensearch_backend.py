@@ -42,6 +42,8 @@ class OpenSearchTransport:
         options: dict[str, Any] = {"timeout": timeout_s, "max_retries": 0}
         if username:
             options["http_auth"] = (username, password or "")
+            if url.lower().startswith("http://"):
+                log.warning("search cluster credentials are sent over plain HTTP: use https")
         if ca_certs:
             options["ca_certs"] = ca_certs
             options["verify_certs"] = True

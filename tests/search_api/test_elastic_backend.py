@@ -218,6 +218,7 @@ def test_elasticsearch_backend_refuses_an_opensearch_url() -> None:
     with pytest.raises(ConfigError, match="SEARCH_BACKEND=opensearch") as caught:
         backend.ensure_ready()
     assert caught.value.code == "search_product_mismatch"
+    assert "SEARCH_BACKEND=opensearch" in (backend.health() or "")  # /readyz says why
     backend.close()
 
 
