@@ -229,7 +229,9 @@ def emulator_rss_mb(pid: int) -> float:
     return psutil.Process(pid).memory_info().rss / 1e6
 
 
-def run(sizes: list[int], max_queries: int, write: bool, rss_limit_mb: float) -> list[Measure]:
+def run(
+    sizes: list[int], max_queries: int, write: bool, rss_limit_mb: float, budget_s: float
+) -> list[Measure]:
     from osmem_server import OsmemServer
 
     from schemas.settings import load_settings
@@ -237,10 +239,21 @@ def run(sizes: list[int], max_queries: int, write: bool, rss_limit_mb: float) ->
     from search_api.search.sqlite_backend import SqliteBackend
 
     results: list[Measure] = []
+    skipped: dict[int, str] = {}
+    per_record_s = 0.0  # prep + sqlite + emulator seconds per record, from the last size
+    deadline = time.monotonic() + budget_s
     server = OsmemServer.start(japanese=False)
     try:
         with tempfile.TemporaryDirectory(prefix="index-speed-") as tmp:
             for size in sizes:
+                projected = per_record_s * size
+                if projected > deadline - time.monotonic():
+                    skipped[size] = (
+                        f"projected {projected / 3600:.1f} h at the rates measured at the "
+                        f"previous size, beyond the {budget_s / 60:.0f} min budget of this run"
+                    )
+                    print(f"[{size}] skipped: {skipped[size]}", flush=True)
+                    continue
                 docs = Path(tmp) / f"docs-{size}.jsonl"
                 print(f"[{size}] generating records and index documents ...", flush=True)
                 sample, prep_s = write_docs(docs, size)
@@ -274,18 +287,17 @@ def run(sizes: list[int], max_queries: int, write: bool, rss_limit_mb: float) ->
                 cluster.close()
                 results += [m_sqlite, m_cluster]
                 docs.unlink()
+                per_record_s = (prep_s + m_sqlite.index_s + m_cluster.index_s) / size
                 if rss > rss_limit_mb:
-                    print(
-                        f"emulator RSS {rss:.0f} MB > limit {rss_limit_mb:.0f} MB: stopping",
-                        flush=True,
-                    )
+                    why = f"emulator RSS {rss:.0f} MB > {rss_limit_mb:.0f} MB at {size:,}"
+                    skipped.update({s: why for s in sizes if s > size})
                     break
     finally:
         server.close()
         if server.process.stdout is not None:
             server.process.stdout.close()
     if write:
-        write_section(results, sizes)
+        write_section(results, sizes, skipped)
     return results
 
 
@@ -298,7 +310,7 @@ def _line(m: Measure) -> str:
     )
 
 
-def render(results: list[Measure], sizes: list[int]) -> str:
+def render(results: list[Measure], sizes: list[int], skipped: dict[int, str]) -> str:
     """The markdown section (heading included)."""
     lines = [
         SECTION,
@@ -337,20 +349,15 @@ def render(results: list[Measure], sizes: list[int]) -> str:
             for k in kinds
         ]
         lines.append(f"| {m.backend} | {m.size:,} | " + " | ".join(cells) + " |")
-    done = {m.size for m in results}
-    missing = [s for s in sizes if s not in done]
-    if missing:
-        lines += [
-            "",
-            f"Not measured: {', '.join(f'{s:,}' for s in missing)} (see the log line above).",
-        ]
+    for size, why in skipped.items():
+        lines += ["", f"**{size:,} records: not measured** ({why})."]
     return "\n".join(lines) + "\n"
 
 
-def write_section(results: list[Measure], sizes: list[int]) -> None:
+def write_section(results: list[Measure], sizes: list[int], skipped: dict[int, str]) -> None:
     """Replace (or append) only this benchmark's section of docs/benchmarks.md."""
     text = DOCS_MD.read_text(encoding="utf-8") if DOCS_MD.exists() else "# Benchmarks\n"
-    section = render(results, sizes)
+    section = render(results, sizes, skipped)
     if SECTION in text:
         head, rest = text.split(SECTION, 1)
         tail = rest.split("\n## ", 1)
@@ -362,12 +369,15 @@ def write_section(results: list[Measure], sizes: list[int]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[45_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[45_000, 100_000, 1_000_000])
     parser.add_argument("--queries", type=int, default=400, help="queries per backend and size")
     parser.add_argument("--rss-limit-mb", type=float, default=6000)
+    parser.add_argument(
+        "--budget-min", type=float, default=45, help="skip sizes projected to exceed this"
+    )
     parser.add_argument("--no-write", action="store_true", help="do not touch docs/benchmarks.md")
     args = parser.parse_args(argv)
-    run(args.sizes, args.queries, not args.no_write, args.rss_limit_mb)
+    run(args.sizes, args.queries, not args.no_write, args.rss_limit_mb, args.budget_min * 60)
     return 0
 
 
