@@ -198,7 +198,7 @@ def _reason(spec: KeySpec, party: PartyDoc | None) -> str:
     name = party.name if party else ""
     texts = {
         "printed": f"{who}姓名与查询完全一致（{name}）",
-        "simplified": f"{who}姓名繁简转换后一致（{name} → {key}）",
+        "simplified": f"{who}姓名繁简转换后一致（{name}，简体：{key}）",
         "pinyin": f"{who}姓名拼音一致（{key}）",
         "initials": f"{who}姓名拼音首字母一致（{key}）",
         "lookalike": f"{who}姓名形近字匹配（{name}，可能为识别错误）",

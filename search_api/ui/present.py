@@ -149,6 +149,8 @@ def history_rows(history: list[FieldVersion], full_id: bool) -> list[dict[str, s
     """Field history for display, newest first, IDs masked unless allowed."""
     rows = []
     for entry in sorted(history, key=lambda h: (h.at, h.version), reverse=True):
+        if entry.old_value is None and entry.new_value is None:
+            continue  # a field the machine found empty and nobody has touched
         field = entry.field.split(".", 1)[-1]
         old, _ = show_value(field, entry.old_value, full_id)
         new, _ = show_value(field, entry.new_value, full_id)
@@ -160,7 +162,7 @@ def history_rows(history: list[FieldVersion], full_id: bool) -> list[dict[str, s
                 "new": new,
                 "user": entry.user,
                 "reason": entry.reason,
-                "at": entry.at,
+                "at": entry.at[:19].replace("T", " ") + (" UTC" if "+00:00" in entry.at else ""),
             }
         )
     return rows
