@@ -175,3 +175,34 @@ def test_readers_on_threads_while_a_writer_commits(archive: Archive, tmp_path: P
             thread.join()
     assert errors == []
     assert len(list(archive.iter_records())) == 5
+
+
+def test_access_pdf_has_an_invisible_searchable_cjk_text_layer(
+    archive: Archive, tmp_path: Path
+) -> None:
+    """Poppler's pdftotext (a real, independent reader) finds the OCR text where it was."""
+    import re
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils (pdftotext) not installed")
+    commit_one(archive, tmp_path / "batch", 8)
+    pdf = tmp_path / "record.pdf"
+    pdf.write_bytes(archive.access_pdf("rec-0008"))
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    assert "结婚登记审查处理表" in text and "张三" in text
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    word = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>姓名</word>', bbox)
+    assert word is not None
+    scale = 72 / 300  # the line's box [20, 60, 120, 20] px at 300 dpi, in points
+    assert abs(float(word.group(1)) - 20 * scale) < 3
+    assert abs(float(word.group(2)) - 60 * scale) < 4
