@@ -98,6 +98,7 @@ class ApiState:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def close(self) -> None:
+        self.keys.close()
         self.audit.close()
 
 

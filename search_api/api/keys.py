@@ -15,6 +15,7 @@ import logging
 import re
 import secrets
 import sqlite3
+import threading
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -137,12 +138,31 @@ def _digest(key: str) -> str:
 
 
 class KeyStore:
-    """Authenticates presented keys; one SQLite connection per thread-safe call."""
+    """Authenticates presented keys (one read-only SQLite connection per server thread).
+
+    Every request reads the key row again, so a revocation is effective at once.
+    """
 
     def __init__(self, settings: Settings):
         self.settings = settings
+        self._local = threading.local()
         with closing(_connect(settings)):
             pass  # create the table once, up front
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.settings.auth_path, timeout=10)
+            conn.execute("PRAGMA busy_timeout=10000")
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        """Close this thread's connection (others close with their threads)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
 
     def authenticate(self, presented: str) -> ApiClient:
         """The active client owning ``presented``; :class:`AuthRequired` otherwise.
@@ -154,15 +174,15 @@ class KeyStore:
         match = _KEY_PATTERN.match(presented.strip())
         if not match:
             raise AuthRequired("The API key is malformed: send 'Authorization: Bearer mak_…'.")
-        conn = sqlite3.connect(self.settings.auth_path, timeout=10)
-        try:
-            row = conn.execute(
+        row = (
+            self._conn()
+            .execute(
                 "SELECT key_id, name, scope, created_at, expires_at, revoked_at, key_sha256 "
                 "FROM api_keys WHERE key_id = ?",
                 (match.group(1),),
-            ).fetchone()
-        finally:
-            conn.close()
+            )
+            .fetchone()
+        )
         stored = row[6] if row else "0" * 64
         if not hmac.compare_digest(stored, _digest(presented.strip())) or row is None:
             raise AuthRequired("The API key is not valid: ask the archive for a new key.")
