@@ -2,12 +2,11 @@
 
 All index logic is shared with the OpenSearch backend
 (:class:`~search_api.search.es_common.ClusterBackend`); this module only wraps
-the official ``elasticsearch`` client: timeouts, TLS, credentials, and error
-translation. The client itself refuses a server that does not send the
-``X-Elastic-Product: Elasticsearch`` header (a real OpenSearch cluster does
-not); we translate that into a :class:`~schemas.errors.ConfigError` that names
-the right backend. The client sends ``compatible-with=<client major>`` media
-types, which Elasticsearch 8.x and 9.x both accept.
+the official ``elasticsearch`` client (8.x or 9.x): timeouts, TLS, credentials,
+REST-compatibility headers and error translation. The client itself refuses a
+server that does not send the ``X-Elastic-Product: Elasticsearch`` header (a
+real OpenSearch cluster does not); we translate that into a
+:class:`~schemas.errors.ConfigError` that names the right backend.
 """
 
 from __future__ import annotations
@@ -17,14 +16,27 @@ from typing import Any
 
 from schemas.errors import ConfigError, ToolUnavailable
 from schemas.settings import Settings
-from search_api.search.es_common import ClusterBackend, RetryPolicy, redact_url
+from search_api.search.es_common import ClusterBackend, RetryPolicy, ServerInfo, redact_url
 from search_api.search.opensearch_backend import DEFAULT_TIMEOUT_S, require_url
 from search_api.search.registry import register
 
 log = logging.getLogger("marriage_archive.search")
 
-_JSON = {"accept": "application/json", "content-type": "application/json"}
-_NDJSON = {"accept": "application/json", "content-type": "application/x-ndjson"}
+_COMPAT = "application/vnd.elasticsearch+{kind}; compatible-with={major}"
+
+
+def compat_headers(major: int, ndjson: bool = False) -> dict[str, str]:
+    """REST-compatibility media types for a server major version.
+
+    The official client would send ``compatible-with=<client major>``, which a
+    server of an older major refuses (a 9.x client against Elasticsearch 8).
+    Headers we set in this form are passed through unchanged by the client, so
+    one installed client serves 8.x and 9.x servers: ``GET /`` goes out as 8
+    (understood by both), later requests as the server's own major.
+    """
+    accept = _COMPAT.format(kind="json", major=major)
+    content = _COMPAT.format(kind="x-ndjson" if ndjson else "json", major=major)
+    return {"accept": accept, "content-type": content}
 
 
 class ElasticsearchTransport:
@@ -58,6 +70,7 @@ class ElasticsearchTransport:
         if ca_certs:
             options["ca_certs"] = ca_certs
         self.url = redact_url(url)
+        self.compat_major = 8  # until the server check has read the server's version
         self._client = Elasticsearch(url, **options)
 
     def request(
@@ -74,7 +87,7 @@ class ElasticsearchTransport:
         from elastic_transport import ConnectionTimeout, TransportError
         from elasticsearch import ApiError, UnsupportedProductError
 
-        headers = _NDJSON if ndjson else _JSON
+        headers = compat_headers(self.compat_major, ndjson)
         try:
             response = self._client.perform_request(
                 method, path, params=params, headers=headers, body=body
@@ -106,6 +119,13 @@ class ElasticsearchBackend(ClusterBackend):
     name = "elasticsearch"
     product = "elasticsearch"
     supported_majors = (8, 9)
+
+    def check_server(self) -> ServerInfo:
+        """The common product/version check; then speak the server's own major version."""
+        server = super().check_server()
+        if isinstance(self._transport, ElasticsearchTransport) and server.major:
+            self._transport.compat_major = server.major
+        return server
 
     @classmethod
     def from_settings(

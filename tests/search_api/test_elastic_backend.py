@@ -250,6 +250,12 @@ def test_supported_elasticsearch_majors_are_accepted(proxy: EsCompatProxy, numbe
     try:
         backend.ensure_ready()
         assert backend.server is not None and backend.server.number == number
+        # after the check, requests speak the server's major (a 9.x client can serve ES 8)
+        proxy.seen_content_types.clear()
+        backend.upsert([record_to_doc(sample_records()[0])])
+        major = number.split(".")[0]
+        assert proxy.seen_content_types
+        assert {ct.split("=")[-1] for ct in proxy.seen_content_types} == {major}
     finally:
         drop_indices(backend)
         backend.close()
