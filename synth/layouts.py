@@ -47,6 +47,8 @@ class Ctx:
     rule: Color
     label_face: str
     hand_face: str
+    # where a printer fed the pre-printed form a little off (printed values only), mm
+    feed_offset: tuple[float, float] = (0.0, 0.0)
 
     def t(self, simplified: str) -> str:
         return self.spec.text(simplified)
@@ -60,11 +62,15 @@ class Ctx:
         if not text:
             return
         if self.handwritten:
+            # writers do not aim at the middle of a cell: drift up/down and rightwards
+            rng = self.pen.rng
+            y += float(np.clip(rng.normal(0, 0.9), -2.5, 2.5))
+            x += float(rng.uniform(0, 2.5))
             self.pen.hand(x, y, text, pt, self.ink, self.hand_face, max_w)
         else:
             self.pen.printed(
-                x,
-                y,
+                x + self.feed_offset[0],
+                y + self.feed_offset[1],
                 text,
                 pt * 0.9,
                 "sans_sc" if self.spec.era == "2000+" else self.label_face,
@@ -87,6 +93,7 @@ def make_ctx(spec: RecordSpec, pen: Pen, rng: np.random.Generator, printed_value
         rule=rules[int(rng.integers(len(rules)))],
         label_face=("ming_tc" if trad else ("ming_sc" if rng.random() < 0.3 else "serif_sc")),
         hand_face="kai_tc" if trad else "kai_sc",
+        feed_offset=(float(rng.uniform(-2.5, 2.5)), float(rng.uniform(-2.0, 2.0))),
     )
 
 
@@ -145,11 +152,8 @@ def table_left(c: Ctx) -> None:
     s, pen = c.spec, c.pen
     w = pen.width_mm
     _title(c, 22, TITLES[s.record_type][int(pen.rng.integers(2))])
-    c.label(w - 20, 34, s.labels["cert"] + "：", 10, "rm")
-    c.value(w - 20 - 0, 34, "", 11)
-    c.pen.hand(
-        w - 85, 40, s.certificate_no, 11, c.ink, c.hand_face, 65
-    ) if c.handwritten else c.label(w - 85, 40, s.certificate_no)
+    c.label(w - 88, 36, s.labels["cert"] + "：", 10, "rm")
+    c.value(w - 86, 36, s.certificate_no, 12, max_w=70)
     x0, y = 15.0, 48.0
     cols = [31.0, 58.0, 31.0, w - 30 - 120.0]
     row = 11.0
@@ -308,9 +312,10 @@ def certificate(c: Ctx) -> None:
             x += width
     yb = max(y + 30, h - 70)
     c.label(w - 100, yb, c.t(s.labels["office"]) + "：", 11)
-    c.label(w - 100, yb + 12, s.office, 12.5) if not c.handwritten else c.value(
-        w - 100, yb + 12, s.office, 13, max_w=75
-    )
+    if c.handwritten:
+        c.value(w - 100, yb + 12, s.office, 13, max_w=75)
+    else:
+        c.label(w - 100, yb + 12, s.office, 12.5)
     c.value(w - 100, yb + 26, s.printed_date(s.reg_date), 13, max_w=75)
     pen.seal_spots.append((w - 62, yb + 14))
 
@@ -389,11 +394,24 @@ ERA_LAYOUTS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _landscape(name: str, spec: RecordSpec, rng: np.random.Generator) -> bool:
+    """Old certificates were often landscape sheets (upright, yet wider than tall)."""
+    return name == "certificate" and spec.era in ("1950-55", "1956-84") and rng.random() < 0.4
+
+
 def render_layout(name: str, spec: RecordSpec, dpi: int, rng: np.random.Generator) -> Pen:
     """Draw the clean (upright, undegraded) ink layer of one page."""
     draw, size, printed = LAYOUTS[name]
     w, h = PAGE_SIZES_MM[size]
+    if _landscape(name, spec, rng):
+        w, h = h, w
     pen = Pen(w, h, dpi, rng)
+    pen.hand_weight = int(rng.choice([0, 0, 1])) if dpi >= 300 else 0
+    pen.slant = float(np.clip(rng.normal(0.08, 0.1), -0.15, 0.35))
+    pen.aspect = float(rng.uniform(0.86, 1.12))
     printed = printed or (spec.era == "2000+" and rng.random() < 0.5)
-    draw(make_ctx(spec, pen, rng, printed))
+    ctx = make_ctx(spec, pen, rng, printed)
+    if ctx.ink == INKS["carbon"]:  # carbon copies: soft, fuzzy strokes
+        pen.hand_blur = dpi / 200
+    draw(ctx)
     return pen

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
 from synth.fonts import font, font_for
 
@@ -38,6 +38,11 @@ class Pen:
     rng: np.random.Generator
     seal_spots: list[tuple[float, float]] = field(default_factory=list)
     thumb_spots: list[tuple[float, float]] = field(default_factory=list)
+    hand_weight: int = 0  # extra stroke width in pixels: a heavier pen or pressure
+    # the writer's hand: lean of strokes (shear), width/height of characters, soft edges
+    slant: float = 0.0
+    aspect: float = 1.0
+    hand_blur: float = 0.0
 
     def __post_init__(self) -> None:
         self.image = Image.new("RGB", (self.px(self.width_mm), self.px(self.height_mm)), "white")
@@ -182,8 +187,27 @@ class Pen:
         f = font(font_for(face, ch), size)
         box = int(size * 1.5)
         mask = Image.new("L", (box, box), 0)
-        ImageDraw.Draw(mask).text((box // 2, box // 2), ch, font=f, fill=255, anchor="mm")
+        ImageDraw.Draw(mask).text(
+            (box // 2, box // 2),
+            ch,
+            font=f,
+            fill=255,
+            anchor="mm",
+            stroke_width=self.hand_weight,
+            stroke_fill=255,
+        )
+        if abs(self.slant) > 0.01 or abs(self.aspect - 1.0) > 0.01:
+            c = box / 2
+            a = 1.0 / self.aspect
+            mask = mask.transform(
+                mask.size,
+                Image.Transform.AFFINE,
+                (a, self.slant, c - a * c - self.slant * c, 0.0, 1.0, 0.0),
+                resample=Image.Resampling.BILINEAR,
+            )
         if abs(angle) > 0.3:
             mask = mask.rotate(angle, resample=Image.Resampling.BILINEAR)
+        if self.hand_blur > 0:
+            mask = mask.filter(ImageFilter.GaussianBlur(self.hand_blur))
         left, top = self.px(cx) - box // 2, self.px(cy) - box // 2
         self.image.paste(color, (left, top, left + box, top + box), mask)
