@@ -21,7 +21,15 @@ from archive.catalog import Catalog
 from archive.fieldpaths import apply_corrections, get_value
 from archive.hashing import digest_bytes
 from archive.package import first_version_entries, metadata_entries
-from archive.storage import WriterLock, check_roots
+from archive.storage import (
+    SINGLE_DISK,
+    WriterLock,
+    check_roots,
+    init_storage_root,
+    is_blank,
+    root_problem,
+    same_device,
+)
 from archive.types import (
     BatchSummary,
     Change,
@@ -93,15 +101,33 @@ class Archive:
         Raises ConfigError when both roots are on one device or nested and the
         settings do not allow it.
         """
-        degraded = check_roots(settings)
-        for root in (settings.copy_a, settings.copy_b):
-            ocfl.init_storage_root(root)
-        archive = cls(settings, Catalog(settings.catalog_path), degraded)
+        catalog = Catalog(settings.catalog_path)
+        try:
+            fresh = int(catalog.scalar(sql.COUNT_RECORDS) or 0) == 0
+            degraded = check_roots(settings, fresh)
+        except BaseException:
+            catalog.close()
+            raise
+        archive = cls(settings, catalog, degraded)
         for state in degraded:
             log.warning("archive is degraded: %s", state)
         with archive._lock.hold():
-            recover(archive.catalog, archive.roots)
+            recover(archive.catalog, archive.usable_roots())
         return archive
+
+    def usable_roots(self) -> dict[str, Path]:
+        """The copies whose storage root is initialised and readable right now."""
+        return {c: r for c, r in self.roots.items() if root_problem(r) is None}
+
+    def _require_both_roots(self) -> None:
+        for copy, root in self.roots.items():
+            problem = root_problem(root)
+            if problem:
+                raise StorageError(
+                    f"Copy {copy} is unavailable ({problem}); nothing was written. Mount or "
+                    "fix that disk and rerun (`marriage-archive verify --repair` fills a "
+                    "replaced, empty disk from the other copy)."
+                )
 
     def close(self) -> None:
         """Close the catalog connections of every thread."""
@@ -114,8 +140,18 @@ class Archive:
         self.close()
 
     def degraded(self) -> list[str]:
-        """Degraded states, e.g. ``"both copies on one disk"`` (empty when healthy)."""
-        return list(self._degraded)
+        """Degraded states, e.g. ``"both copies on one disk"`` (empty when healthy).
+
+        Computed now (a disk may have come back or gone since open).
+        """
+        states = [
+            f"copy {c} unavailable: {p}"
+            for c, r in self.roots.items()
+            if (p := root_problem(r)) is not None
+        ]
+        if not states and same_device(self.roots["A"], self.roots["B"]):
+            states.append(SINGLE_DISK)
+        return states
 
     # ---- ingest side ---------------------------------------------------------
     def find_by_source_sha256(self, sha256: str) -> str | None:
@@ -165,6 +201,7 @@ class Archive:
         if not sources:
             raise ValidationFailed("A record needs at least one source file to archive.")
         with self._lock.hold():
+            self._require_both_roots()
             recover(self.catalog, self.roots)
             for source in sources:
                 existing = self.find_by_source_sha256(source.sha256)
@@ -315,7 +352,7 @@ class Archive:
             status["catalog"] = exc.message
         for copy, root in self.roots.items():
             status[f"copy_{copy.lower()}"] = _root_problem(root)
-        status["redundancy"] = "; ".join(self._degraded) or None
+        status["redundancy"] = "; ".join(self.degraded()) or None
         return status
 
     # ---- corrections -------------------------------------------------------------
@@ -331,6 +368,7 @@ class Archive:
         if not user.strip() or not reason.strip():
             raise ValidationFailed("A correction needs the user and a reason (why it changed).")
         with self._lock.hold():
+            self._require_both_roots()
             recover(self.catalog, self.roots)
             current = self._require(record_id)
             updated, changed = apply_corrections(current, changes)
@@ -358,6 +396,7 @@ class Archive:
         if not user.strip():
             raise ValidationFailed("Marking a record verified needs the user.")
         with self._lock.hold():
+            self._require_both_roots()
             recover(self.catalog, self.roots)
             current = self._require(record_id)
             if current.status == RecordStatus.VERIFIED:
@@ -439,13 +478,22 @@ class Archive:
         """Re-hash every file of both copies against the catalog; optionally repair."""
         from archive.fixity import audit, repair_findings
 
+        if repair:
+            self._init_replaced_roots()
         report = audit(self.catalog, self.roots, progress=progress)
         report.degraded = self.degraded()
         if repair and not report.ok:
             with self._lock.hold():
-                recover(self.catalog, self.roots)
+                recover(self.catalog, self.usable_roots())
                 report.findings = repair_findings(self.catalog, self.roots, report.findings)
         return report
+
+    def _init_replaced_roots(self) -> None:
+        """A blank root (new, replaced disk) becomes an empty storage root to refill."""
+        for copy, root in self.roots.items():
+            if root_problem(root) is not None and is_blank(root):
+                init_storage_root(root)
+                log.warning("copy %s: initialised a blank storage root to restore into", copy)
 
     def rebuild_catalog(self, target: Path | None = None) -> int:
         """Rebuild the catalog from the packages (in copy A, else B); returns records."""
@@ -482,11 +530,7 @@ class _Sized:
 
 
 def _root_problem(root: Path) -> str | None:
-    try:
-        if not (root / ocfl.OCFL_ROOT_NAMASTE).is_file():
-            return f"storage root {root} is missing its OCFL declaration (wrong mount?)"
-        if not os.access(root, os.W_OK):
-            return f"storage root {root} is not writable"
-    except OSError as exc:
-        return f"storage root {root} is unreadable: {exc.strerror or exc}"
-    return None
+    problem = root_problem(root)
+    if problem is None and not os.access(root, os.W_OK):
+        return f"storage root {root} is not writable"
+    return problem

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from archive.hashing import CHUNK, Digest, digest_bytes, digest_file
-from archive.ocfl import QUARANTINE_DIR, STAGING_DIR
+from archive.ocfl import OCFL_ROOT_NAMASTE, QUARANTINE_DIR, STAGING_DIR, init_storage_root
 from schemas.errors import ConfigError, FixityError, StorageError
 from schemas.settings import Settings
 
@@ -32,39 +32,82 @@ SINGLE_DISK = "both copies on one disk"
 FSYNC_THREADS = 16
 
 
-def check_roots(settings: Settings) -> list[str]:
-    """Create both roots and check they are independent; return degraded states.
-
-    Nested or identical roots are always refused (an audit of one would walk the
-    other). Roots on one device are refused unless ``single_disk_allowed``; then
-    the state is returned as degraded.
-    """
-    a, b = settings.copy_a, settings.copy_b
+def root_problem(root: Path) -> str | None:
+    """None when ``root`` is an initialised storage root, else what is wrong."""
     try:
-        a.mkdir(parents=True, exist_ok=True)
-        b.mkdir(parents=True, exist_ok=True)
-        ra, rb = a.resolve(), b.resolve()
-        dev_a, dev_b = ra.stat().st_dev, rb.stat().st_dev
+        if (root / OCFL_ROOT_NAMASTE).is_file():
+            return None
+        if not root.exists():
+            return f"storage root {root} does not exist"
+        if not root.is_dir():
+            return f"storage root {root} is not a folder"
+        if any(root.iterdir()):
+            return f"storage root {root} has no OCFL declaration (wrong disk, or not mounted?)"
+        return f"storage root {root} is empty"
     except OSError as exc:
-        raise ConfigError(
-            f"Cannot create or read the storage roots ({exc}). Point MARRIAGE_ARCHIVE_ROOT_A "
-            "and MARRIAGE_ARCHIVE_ROOT_B at writable folders."
-        ) from exc
+        return f"storage root {root} is unreadable ({exc.strerror or exc})"
+
+
+def is_blank(root: Path) -> bool:
+    """True for a missing or empty folder (a new or replaced disk)."""
+    try:
+        return not root.exists() or (root.is_dir() and not any(root.iterdir()))
+    except OSError:
+        return False
+
+
+def same_device(a: Path, b: Path) -> bool:
+    """True when both folders live on one device (one disk failure loses both)."""
+    try:
+        return a.stat().st_dev == b.stat().st_dev
+    except OSError:
+        return False
+
+
+def check_roots(settings: Settings, fresh: bool) -> list[str]:
+    """Check both roots; return the degraded states found.
+
+    A blank root is initialised only when ``fresh`` (the catalog holds no record):
+    once records exist, an empty root more likely is an unmounted disk, so it is
+    reported unavailable (``verify --repair`` restores a replaced disk). Nested or
+    identical roots are always refused (an audit of one would walk the other);
+    roots on one device are refused unless ``single_disk_allowed``, and then
+    reported as degraded. Both roots unavailable -> ConfigError.
+    """
+    roots = {"A": settings.copy_a, "B": settings.copy_b}
+    ra, rb = (r.resolve() for r in roots.values())
     if ra == rb or ra.is_relative_to(rb) or rb.is_relative_to(ra):
         raise ConfigError(
             f"Storage roots {ra} and {rb} are the same or nested inside each other. Set "
             "MARRIAGE_ARCHIVE_ROOT_A and MARRIAGE_ARCHIVE_ROOT_B to two separate folders, "
             "ideally on two separate disks."
         )
-    if dev_a == dev_b:
+    unavailable: dict[str, str] = {}
+    for copy, root in roots.items():
+        if fresh and is_blank(root):
+            try:
+                init_storage_root(root)
+            except OSError as exc:
+                unavailable[copy] = f"cannot create storage root {root} ({exc.strerror or exc})"
+                continue
+        problem = root_problem(root)
+        if problem:
+            unavailable[copy] = problem
+    if len(unavailable) == len(roots):
+        raise ConfigError(
+            f"Neither storage root is usable ({'; '.join(unavailable.values())}). Point "
+            "MARRIAGE_ARCHIVE_ROOT_A / MARRIAGE_ARCHIVE_ROOT_B at the mounted archive disks."
+        )
+    degraded = [f"copy {c} unavailable: {p}" for c, p in unavailable.items()]
+    if not unavailable and same_device(ra, rb):
         if not settings.single_disk_allowed:
             raise ConfigError(
                 f"Storage roots {ra} and {rb} are on the same device, so one disk failure "
                 "would lose both copies. Put them on separate disks, or set "
                 "MARRIAGE_ARCHIVE_ALLOW_SINGLE_DISK=true to accept a degraded archive."
             )
-        return [SINGLE_DISK]
-    return []
+        degraded.append(SINGLE_DISK)
+    return degraded
 
 
 def fsync_dir(path: Path) -> None:
@@ -237,11 +280,14 @@ __all__ = [
     "digest_bytes",
     "fsync_dir",
     "fsync_tree",
+    "is_blank",
     "new_staging_dir",
     "publish_dir",
     "quarantine",
     "remove_tree",
     "replace_file",
+    "root_problem",
+    "same_device",
     "storage_error",
     "write_tree_verified",
     "write_verified",

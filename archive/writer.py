@@ -259,9 +259,14 @@ def insert_new_version(
 
 
 def recover(catalog: Catalog, roots: dict[str, Path]) -> int:
-    """Undo what dead writers left behind (call under the writer lock)."""
+    """Undo what dead writers left behind (call under the writer lock).
+
+    Pending intents are only resolved when both copies are given (usable):
+    otherwise the intent stays for a later run, and only staging is cleaned.
+    """
     fixed = 0
-    for record_id, obj_rel, pid in catalog.query(sql.LIST_PENDING):
+    pending = catalog.query(sql.LIST_PENDING) if len(roots) == 2 else []
+    for record_id, obj_rel, pid in pending:
         row = catalog.query(sql.GET_RECORD_ROW, (record_id,))
         for root in roots.values():
             obj = root / obj_rel

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from archive import Archive
 from archive.ocfl import object_relpath
 from cli import main
+from schemas.errors import StorageError
 from tests.archive.helpers import commit_one, make_settings
 
 MASTER = "v1/content/master/000.jpg"
@@ -184,3 +185,41 @@ def test_cli_verify_json_and_exit_codes(archive: Archive, tmp_path: Path) -> Non
     fixed = runner.invoke(main, ["verify", "--repair"], env=env)
     assert fixed.exit_code == 0 and "repaired" in fixed.output
     assert runner.invoke(main, ["verify"], env=env).exit_code == 0
+
+
+def test_cli_on_an_unreadable_copy_reports_could_not_check(
+    archive: Archive, tmp_path: Path
+) -> None:
+    """A fresh process opening the archive while root B is unreadable still audits A."""
+    settings = archive.settings
+    archive.close()
+    settings.copy_b.rename(tmp_path / "b-away")
+    settings.copy_b.write_text("not a folder")
+    env = {"MARRIAGE_ARCHIVE_HOME": str(settings.home), "MARRIAGE_ARCHIVE_LOG_JSON": "0"}
+    done = CliRunner().invoke(main, ["verify", "--json"], env=env)
+    assert done.exit_code == 76
+    body = json.loads(done.stdout)
+    assert body["counts"] == {"could_not_check": 2}
+    assert any(state.startswith("copy B unavailable") for state in body["degraded"])
+    with Archive.open(settings) as reopened:
+        with pytest.raises(StorageError, match="Copy B is unavailable"):
+            commit_one(reopened, tmp_path / "batch", 9)
+        assert reopened.get_record("rec-0009") is None
+        assert reopened.page_image("rec-0001", 0)
+
+
+def test_replaced_blank_disk_is_refilled_by_repair(archive: Archive, tmp_path: Path) -> None:
+    settings = archive.settings
+    archive.close()
+    settings.copy_a.rename(tmp_path / "a-failed")
+    settings.copy_a.mkdir()  # the new, empty disk (or an unmounted mount point)
+    with Archive.open(settings) as reopened:
+        # An empty root is not silently initialised while records exist: could be unmounted.
+        assert not any(settings.copy_a.iterdir())
+        assert any("copy A unavailable" in s for s in reopened.degraded())
+        assert reopened.health()["copy_a"] is not None
+        assert reopened.page_image("rec-0002", 0)  # served from copy B
+        report = reopened.verify(repair=True)
+        assert report.ok and {f.category for f in report.findings} == {"repaired"}
+        assert reopened.verify().findings == []
+        assert reopened.degraded() == ["both copies on one disk"]
