@@ -249,3 +249,39 @@ def test_name_query_reveals_only_a_masked_id_that_cannot_be_rebuilt(client, keys
     assert consistent > 1000
     for name in NAMES:
         assert name not in str(event)
+
+
+def test_example_client_against_a_real_waitress_server(app, keys):
+    """docs/examples/lookup_client.py, as an integrator runs it, over loopback HTTP."""
+    import subprocess
+    import sys
+    import threading
+    from pathlib import Path
+
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.effective_port}"
+    script = Path(__file__).resolve().parents[3] / "docs" / "examples" / "lookup_client.py"
+    try:
+        done = subprocess.run(
+            [sys.executable, str(script), "--url", url, "--key", keys["lookup"],
+             "--id", P2_ID15, "--purpose", "example client test", "--json"],
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        import json
+
+        answer = json.loads(done.stdout)
+        assert answer["verdict"] == "married" and answer["conflicts"] == 2
+        denied = subprocess.run(
+            [sys.executable, str(script), "--url", url, "--key", "mak_000000000000_" + "x" * 43,
+             "--id", P2_ID15, "--purpose", "example client test"],
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert denied.returncode == 1 and '"unauthorized"' in denied.stderr
+    finally:
+        server.close()
+        thread.join(timeout=10)
