@@ -121,9 +121,9 @@ def _dpi(rng: np.random.Generator, layout: str, fmt: str) -> int:
 
 
 def _second_layout(first: str, era: str) -> str:
-    if first != "certificate" and "certificate" in ERA_LAYOUTS[era]:
-        return "certificate"
-    return "two_column" if first != "two_column" else "table_left"
+    """The form of a record's second page: the certificate when the era has one."""
+    others = [name for name in ERA_LAYOUTS[era] if name != first]
+    return "certificate" if "certificate" in others else others[0]
 
 
 def _truth_party(spec: RecordSpec, p: PartySpec) -> Party:

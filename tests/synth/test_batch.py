@@ -189,3 +189,28 @@ def test_speed_is_under_two_seconds_per_record(tmp_path):
     assert summary.records == 10
     assert cpu_per_record < 2.0
     shutil.rmtree(tmp_path / "timed")
+
+
+@pytest.mark.slow
+def test_cli_writes_a_batch_and_says_where(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    out = tmp_path / "cli"
+    result = CliRunner().invoke(
+        main, ["synth", str(out), "--n", "2", "--seed", "3", "--format", "jpeg"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "2 records" in result.output and str(out / "truth.jsonl") in result.output
+    assert {p.suffix for p in (out / "scans").iterdir()} == {".jpg"}
+
+
+def test_cli_refuses_a_batch_of_zero(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    result = CliRunner().invoke(main, ["synth", str(tmp_path / "z"), "--n", "0"])
+    assert result.exit_code == 2
+    assert not (tmp_path / "z").exists()
