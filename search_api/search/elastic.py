@@ -81,6 +81,7 @@ class ElasticsearchTransport:
         body: Any = None,
         params: dict[str, str] | None = None,
         ndjson: bool = False,
+        timeout_s: float | None = None,
     ) -> tuple[int, Any]:
         """One HTTP request; ``(status, body)`` for every answer, ToolUnavailable for none."""
         from elastic_transport import ConnectionError as EsConnectionError
@@ -89,7 +90,8 @@ class ElasticsearchTransport:
 
         headers = compat_headers(self.compat_major, ndjson)
         try:
-            response = self._client.perform_request(
+            client = self._client.options(request_timeout=timeout_s) if timeout_s else self._client
+            response = client.perform_request(
                 method, path, params=params, headers=headers, body=body
             )
         except UnsupportedProductError as exc:

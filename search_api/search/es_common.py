@@ -52,6 +52,8 @@ MAPPING_VERSION = 1
 NAME_KEY_KINDS = (*NAME_KINDS, *PINYIN_PART_KINDS)
 
 MAX_RESULT_WINDOW = 10_000  # the products' default index.max_result_window
+HEALTH_TIMEOUT_S = 3.0  # health() answers /readyz: never wait the full request timeout
+FAIL_FAST_S = 3.0  # after "no answer", fail further calls at once for this long
 BULK_CHUNK_DOCS = 500
 
 _PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,100}$")
@@ -74,6 +76,7 @@ class ClusterTransport(Protocol):
         body: Any = None,
         params: dict[str, str] | None = None,
         ndjson: bool = False,
+        timeout_s: float | None = None,
     ) -> tuple[int, Any]: ...
 
     def close(self) -> None: ...
@@ -662,6 +665,9 @@ class ClusterBackend:
         self.server: ServerInfo | None = None
         self._ready = False
         self._config_problem: str | None = None
+        self.fail_fast_s = FAIL_FAST_S
+        self._down_until = 0.0
+        self._down_reason = ""
 
     # ---- plumbing ------------------------------------------------------------------
     def _call(
@@ -673,9 +679,23 @@ class ClusterBackend:
         params: dict[str, str] | None = None,
         allow: tuple[int, ...] = (),
         what: str = "request",
+        timeout_s: float | None = None,
     ) -> tuple[int, Any]:
-        """One request; 2xx and ``allow`` statuses return, others raise our errors."""
-        status, answer = self._transport.request(method, path, body=body, params=params)
+        """One request; 2xx and ``allow`` statuses return, others raise our errors.
+
+        After a request got no answer, further requests fail at once for
+        ``fail_fast_s`` seconds instead of each waiting for the timeout.
+        """
+        now = time.monotonic()
+        if now < self._down_until:  # fail fast: /readyz must not wait on a dead cluster
+            raise ToolUnavailable(self._down_reason, code="search_unavailable")
+        try:
+            status, answer = self._transport.request(
+                method, path, body=body, params=params, timeout_s=timeout_s
+            )
+        except ToolUnavailable as exc:
+            self._down_until, self._down_reason = now + self.fail_fast_s, exc.message
+            raise
         if 200 <= status < 300 or status in allow:
             return status, answer
         if status in (401, 403):
@@ -905,7 +925,9 @@ class ClusterBackend:
         if self._config_problem:
             return f"search degraded: {self._config_problem}"
         try:
-            _, body = self._call("GET", "/_cluster/health", what="cluster health")
+            _, body = self._call(
+                "GET", "/_cluster/health", what="cluster health", timeout_s=HEALTH_TIMEOUT_S
+            )
             if body.get("status") == "red":
                 return f"search degraded: cluster {self.url} is red"
             targets = self._alias_targets()

@@ -58,6 +58,7 @@ class OpenSearchTransport:
         body: Any = None,
         params: dict[str, str] | None = None,
         ndjson: bool = False,
+        timeout_s: float | None = None,
     ) -> tuple[int, Any]:
         """One HTTP request; ``(status, body)`` for every answer, ToolUnavailable for none."""
         from opensearchpy.exceptions import ConnectionError as OsConnectionError
@@ -67,7 +68,7 @@ class OpenSearchTransport:
         payload = _ndjson(body) if ndjson else body
         try:
             answer = self._client.transport.perform_request(
-                method, path, params=params, body=payload, headers=headers
+                method, path, params=params, body=payload, headers=headers, timeout=timeout_s
             )
         except OsConnectionError as exc:
             raise ToolUnavailable(

@@ -7,6 +7,8 @@ talks to it through the labelled ES-compat proxy. None of this is a real cluster
 
 from __future__ import annotations
 
+import socket
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -15,7 +17,12 @@ from schemas.errors import ConfigError, ToolUnavailable, ValidationFailed
 from schemas.model import Role
 from search_api.search.base import IndexDoc, SearchQuery
 from search_api.search.documents import record_to_doc
-from search_api.search.es_common import MAPPING_VERSION, ClusterBackend, index_body
+from search_api.search.es_common import (
+    HEALTH_TIMEOUT_S,
+    MAPPING_VERSION,
+    ClusterBackend,
+    index_body,
+)
 from tests.search_api.sample import sample_records
 from tests.search_api.test_elastic_harness import (
     CLUSTER_PARAMS,
@@ -353,3 +360,23 @@ def test_health_names_a_stale_mapping_version(backend: ClusterBackend) -> None:
     raw(backend, "POST", "/_aliases", {"actions": actions})
     health = backend.health()
     assert health is not None and "reindex" in health and "v0" in health
+
+
+@pytest.mark.parametrize("name", EMULATED)
+def test_hanging_cluster_does_not_hang_health_or_the_next_calls(name: str) -> None:
+    """A cluster that accepts connections but never answers (no emulator needed)."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        host, port = silent.getsockname()[:2]
+        backend = cluster_backend(name, url=f"http://{host}:{port}")
+        backend.fail_fast_s = 30.0
+        started = time.monotonic()
+        health = backend.health()
+        assert health is not None and health.startswith("search degraded")
+        assert time.monotonic() - started < HEALTH_TIMEOUT_S + 2
+        started = time.monotonic()
+        with pytest.raises(ToolUnavailable):
+            backend.get_cursor()  # fails at once instead of waiting for another timeout
+        assert time.monotonic() - started < 0.5
+        backend.close()

@@ -238,6 +238,7 @@ def cluster_backend(
     backend = get_backend(settings)
     assert isinstance(backend, ClusterBackend)
     backend.retry = FAST_RETRY
+    backend.fail_fast_s = 0.0  # outage tests bring the cluster back at once
     backend.harness_name = name  # type: ignore[attr-defined]  # to open a second client
     return backend
 
