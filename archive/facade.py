@@ -357,13 +357,19 @@ class Archive:
 
     # ---- corrections -------------------------------------------------------------
     def correct_fields(
-        self, record_id: str, changes: dict[str, str | None], user: str, reason: str
+        self,
+        record_id: str,
+        changes: dict[str, str | None],
+        user: str,
+        reason: str,
+        expected_version: int | None = None,
     ) -> Record:
         """Apply corrections as a new version; old versions stay byte-identical.
 
         Unknown paths or invalid values raise ValidationFailed and write nothing.
         Status is kept (a verified record stays verified). No actual change -> no
-        new version.
+        new version. ``expected_version`` (the version the clerk looked at) turns a
+        concurrent edit into Conflict (409) instead of a silent overwrite.
         """
         if not user.strip() or not reason.strip():
             raise ValidationFailed("A correction needs the user and a reason (why it changed).")
@@ -371,6 +377,11 @@ class Archive:
             self._require_both_roots()
             recover(self.catalog, self.roots)
             current = self._require(record_id)
+            if expected_version is not None and expected_version != current.version:
+                raise Conflict(
+                    f"Record {record_id} changed meanwhile (now version {current.version}, "
+                    f"you edited version {expected_version}); reload it and correct again."
+                )
             updated, changed = apply_corrections(current, changes)
             if not changed:
                 return current

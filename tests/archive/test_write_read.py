@@ -206,3 +206,14 @@ def test_access_pdf_has_an_invisible_searchable_cjk_text_layer(
     scale = 72 / 300  # the line's box [20, 60, 120, 20] px at 300 dpi, in points
     assert abs(float(word.group(1)) - 20 * scale) < 3
     assert abs(float(word.group(2)) - 60 * scale) < 4
+
+
+def test_stale_correction_is_a_conflict(archive: Archive, tmp_path: Path) -> None:
+    from schemas.errors import Conflict
+
+    commit_one(archive, tmp_path / "batch", 9)
+    archive.correct_fields("rec-0009", {"office": "甲"}, "clerk1", "x", expected_version=1)
+    with pytest.raises(Conflict):
+        archive.correct_fields("rec-0009", {"office": "乙"}, "clerk2", "y", expected_version=1)
+    record = archive.get_record("rec-0009")
+    assert record is not None and record.office == "甲" and record.version == 2
