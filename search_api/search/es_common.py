@@ -54,6 +54,7 @@ NAME_KEY_KINDS = (*NAME_KINDS, *PINYIN_PART_KINDS)
 MAX_RESULT_WINDOW = 10_000  # the products' default index.max_result_window
 HEALTH_TIMEOUT_S = 3.0  # health() answers /readyz: never wait the full request timeout
 FAIL_FAST_S = 3.0  # after "no answer", fail further calls at once for this long
+BULK_TIMEOUT_S = 120.0  # one _bulk of BULK_CHUNK_DOCS may take long on a busy cluster
 BULK_CHUNK_DOCS = 500
 
 _PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,100}$")
@@ -381,7 +382,7 @@ def send_bulk(
         problem: str
         try:
             status, body = transport.request(
-                "POST", "/_bulk", body=pending, params=params, ndjson=True
+                "POST", "/_bulk", body=pending, params=params, ndjson=True, timeout_s=BULK_TIMEOUT_S
             )
         except ToolUnavailable as exc:
             status, body, problem = 0, None, exc.message
@@ -403,6 +404,11 @@ def send_bulk(
                 ln for pos in outcome.retry_positions for ln in _op_lines(pending, pos, step)
             ]
             problem = f"{len(outcome.retry_positions)} items rejected with 429"
+        elif status in (401, 403):
+            raise ConfigError(
+                f"The search cluster refused the credentials (HTTP {status}) for a bulk "
+                "request: check search_username / search_password and the index privileges.",
+            )
         elif status and status not in RETRY_STATUSES:
             raise ToolUnavailable(
                 f"The search cluster answered HTTP {status} to a bulk request "
