@@ -20,8 +20,8 @@ from typing import Any
 
 from ocr import values as V
 from ocr.labels import PARTY_FIELDS
-from ocr.layout import Segment, column_below, row_to_right, segment_lines
-from ocr.parties import FIRST, SECOND, slot_of
+from ocr.layout import Segment, column_below, merge_digit_boxes, row_to_right, segment_lines
+from ocr.parties import FIRST, HUSBAND, SECOND, WIFE, slot_of, slots_in_line
 from ocr.result import Reading, era_of
 from ocr.rules import record_type_of
 from schemas.model import TextLine
@@ -92,10 +92,10 @@ def _value_segments(label: Segment, segments: list[Segment]) -> list[Segment]:
     nxt = segments[label.index + 1] if label.index + 1 < len(segments) else None
     if nxt is not None and nxt.line == label.line and nxt.label is None:
         return [nxt]
-    right = row_to_right(label, segments, max_gap=12 * label.height)
+    right = row_to_right(label, segments, max_gap=20 * label.height)
     if right:
-        return right
-    return column_below(label, segments)
+        return merge_digit_boxes(right)
+    return merge_digit_boxes(column_below(label, segments))
 
 
 def _read_label(label: Segment, segments: list[Segment]) -> list[Found]:
@@ -110,12 +110,17 @@ def _read_label(label: Segment, segments: list[Segment]) -> list[Found]:
                 out.append(Found(key, None, seg, 0.0, [f"{key}_unreadable"]))
             continue
         value, issues = parsed
-        found = Found(key, value, seg, seg.confidence, list(issues))
-        if key in PARTY_FIELDS:
-            found.slot = slot_of(seg, label, segments)
-        out.append(found)
-        if key not in PARTY_FIELDS:
+        out.append(Found(key, value, seg, seg.confidence, list(issues)))
+        if key not in PARTY_FIELDS or len(out) == 2:
             break
+    if key in PARTY_FIELDS:
+        if len(out) == 2:
+            slots = slots_in_line([f.segment for f in out], label, segments)
+            for f, slot in zip(out, slots, strict=True):
+                f.slot = slot
+        else:
+            for f in out:
+                f.slot = slot_of(f.segment, label, segments)
     return out
 
 
@@ -142,30 +147,112 @@ def _order_slots(found: list[Found]) -> None:
                 f.issues.append("party_by_order")
 
 
-_PARAGRAPH = re.compile(
-    r"(?:兹有|茲有|今有)\s*([\u3400-\u9fff]{2,4}?)\s*(?:[（(][^）)]{0,12}[）)])?\s*[与與和同]\s*"
-    r"([\u3400-\u9fff]{2,4}?)\s*(?:[（(][^）)]{0,12}[）)])?\s*(?:自愿|自願|双方|雙方|申请|申請|经|經)"
+_CJK = r"[\u3400-\u9fff\U00020000-\U0003ffff]"
+_WHO = (
+    rf"(?P<name{{n}}>{_CJK}{{{{2,4}}}}?)[（(](?P<sex{{n}}>[男女])[，,、]?"
+    r"(?P<rest{n}>[^）)]{{0,60}})[）)]"
 )
+_SENTENCE = re.compile(rf"(?:兹有|茲有|今有){_WHO.format(n=1)}[与與和同及]{_WHO.format(n=2)}")
 
 
-def read_paragraph(lines: list[TextLine], segments: list[Segment]) -> list[Found]:
-    """Names from the sentence ``兹有 张三 与 李四 自愿结婚`` (older certificates)."""
-    text_by_line = [(i, line) for i, line in enumerate(lines)]
-    for i, line in text_by_line:
-        m = _PARAGRAPH.search(V.halfwidth(line.text))
-        if not m:
-            continue
-        seg = next((s for s in segments if s.line == i), None)
-        if seg is None:
-            continue
-        out = []
-        for slot, group in ((FIRST, 1), (SECOND, 2)):
-            name = V.clean_name(m.group(group))
-            if name:
-                out.append(
-                    Found("name", name, seg, line.confidence * 0.95, ["name_from_sentence"], slot)
-                )
-        return out
+def page_text(segments: list[Segment], page: int) -> tuple[str, list[tuple[int, Segment]]]:
+    """The page's text in reading order (rows top to bottom, left to right), no spaces.
+
+    Returns the text and ``(start offset, segment)`` pairs to map matches back to boxes.
+    """
+    from ocr.layout import same_row
+
+    segs = sorted((s for s in segments if s.page == page), key=lambda s: (s.top, s.left))
+    rows: list[list[Segment]] = []
+    for seg in segs:
+        if rows and same_row(rows[-1][0], seg):
+            rows[-1].append(seg)
+        else:
+            rows.append([seg])
+    text, spans = "", []
+    for row in rows:
+        for seg in sorted(row, key=lambda s: s.left):
+            spans.append((len(text), seg))
+            text += re.sub(r"\s", "", V.halfwidth(seg.text).replace("(", "（").replace(")", "）"))
+    return text, spans
+
+
+def _segment_at(spans: list[tuple[int, Segment]], offset: int) -> Segment:
+    current = spans[0][1]
+    for start, seg in spans:
+        if start > offset:
+            break
+        current = seg
+    return current
+
+
+def _sentence_party(m: re.Match[str], n: int, spans: list[tuple[int, Segment]]) -> list[Found]:
+    slot = HUSBAND if m.group(f"sex{n}") == "男" else WIFE
+    out: list[Found] = []
+
+    def add(key: str, value: object, offset: int) -> None:
+        seg = _segment_at(spans, offset)
+        out.append(Found(key, value, seg, seg.confidence, ["from_sentence"], slot))
+
+    name = V.clean_name(m.group(f"name{n}"))
+    if name:
+        add("name", name, m.start(f"name{n}"))
+    add("sex", "M" if slot == HUSBAND else "F", m.start(f"sex{n}"))
+    rest, base = m.group(f"rest{n}"), m.start(f"rest{n}")
+    ids = V.find_ids(rest)
+    if ids:
+        add("id_number", ids[0].printed, base + ids[0].start)
+        rest_wo_id = rest[: ids[0].start]
+    else:
+        rest_wo_id = rest
+    dates = V.find_dates(rest_wo_id)
+    if dates:
+        add("birth_date", dates[0].iso, base + dates[0].start)
+    else:
+        age_text = re.split(r"[岁歲]", rest_wo_id)[0] if re.search(r"[岁歲]", rest_wo_id) else ""
+        age = V.find_age(age_text) if age_text else None
+        if age is not None:
+            add("age", age, base)
+    return out
+
+
+def read_sentence(segments: list[Segment]) -> list[Found]:
+    """Both parties from the sentence ``兹有张三（男，25岁）与李四（女，…）自愿结婚``."""
+    out: list[Found] = []
+    for page in sorted({s.page for s in segments}):
+        text, spans = page_text(segments, page)
+        m = _SENTENCE.search(text)
+        if m:
+            out += _sentence_party(m, 1, spans) + _sentence_party(m, 2, spans)
+    return out
+
+
+def _below(anchor: Segment, segments: list[Segment], rows: float = 3.0) -> list[Segment]:
+    """Unlabelled segments under ``anchor`` (overlapping its span), nearest first."""
+    out = [
+        s
+        for s in segments
+        if s.page == anchor.page
+        and s.label is None
+        and s.index != anchor.index
+        and anchor.bottom - 0.3 * anchor.height <= s.top <= anchor.bottom + rows * anchor.height
+        and min(s.right, anchor.right) - max(s.left, anchor.left) > 0
+    ]
+    return sorted(out, key=lambda s: s.top)
+
+
+def read_signoff_date(found: list[Found], segments: list[Segment]) -> list[Found]:
+    """The unlabelled date under the issuing office (落款: office, then date) of certificates."""
+    if any(f.key == "registration_date" and f.value for f in found):
+        return []
+    for office in (f for f in found if f.key == "office" and f.value):
+        for seg in _below(office.segment, segments):
+            dates = [d for d in V.find_dates(seg.text) if len(d.iso) == 10]
+            if dates:
+                issues = ["date_from_signoff"]
+                if dates[0].normalized:
+                    issues.append("date_digits_normalized")
+                return [Found("registration_date", dates[0].iso, seg, seg.confidence, issues)]
     return []
 
 
@@ -203,7 +290,8 @@ def extract_fields(lines: list[TextLine]) -> Reading:
             continue
         found.append(extra)
     if not any(f.key == "name" and f.value for f in found):
-        found += read_paragraph(lines, segments)
+        found += read_sentence(segments)
+    found += read_signoff_date(found, segments)
     _order_slots(found)
     from ocr.assemble import assemble
 

@@ -2,8 +2,9 @@
 
 Labels are what extraction anchors on (never pixel positions of one template).
 Each field has several wordings seen on forms of different decades and
-printers; every wording is matched in simplified and traditional script and
-with any spacing between its characters (``姓　　名``).
+printers. Lines are folded to simplified script character by character before
+matching (OCR output mixes scripts: ``離婚證号``), and any spacing between a
+label's characters is allowed (``姓　　名``).
 """
 
 from __future__ import annotations
@@ -89,29 +90,36 @@ PARTY_FIELDS = ("name", "sex", "birth_date", "age", "id_number", "ethnicity")
 RECORD_FIELDS = ("registration_date", "certificate_no", "office")
 
 
-@lru_cache(maxsize=4)
-def _converter(config: str):  # type: ignore[no-untyped-def]
+@lru_cache(maxsize=1)
+def _t2s():  # type: ignore[no-untyped-def]
     from opencc import OpenCC
 
-    return OpenCC(config)
+    return OpenCC("t2s")
 
 
-def _variants(word: str) -> set[str]:
-    out = {word}
-    for config in ("s2t", "s2tw", "s2hk"):
-        out.add(_converter(config).convert(word))
-    return out
+@lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    folded = _t2s().convert(ch)
+    return folded if len(folded) == 1 else ch
+
+
+def fold(text: str) -> str:
+    """Character-by-character traditional -> simplified (same length, same offsets).
+
+    OCR output mixes scripts (``離婚證号``); labels are matched on the folded text.
+    """
+    return "".join(_fold_char(ch) for ch in text)
 
 
 @lru_cache(maxsize=1)
 def _label_table() -> list[tuple[str, str, str]]:
-    """``(kind, key, wording)`` for every wording in every script, longest first."""
+    """``(kind, key, wording)`` for every (simplified) wording, longest first."""
     table: list[tuple[str, str, str]] = []
     for key, words in FIELD_LABELS.items():
-        table += [("field", key, v) for w in words for v in _variants(w)]
-    table += [("other", STANDALONE, v) for w in OTHER_LABELS for v in _variants(w)]
+        table += [("field", key, w) for w in words]
+    table += [("other", STANDALONE, w) for w in OTHER_LABELS]
     for key, words in HEADING_LABELS.items():
-        table += [("heading", key, v) for w in words for v in _variants(w)]
+        table += [("heading", key, w) for w in words]
     table.sort(key=lambda t: -len(t[2]))
     return table
 
@@ -142,7 +150,7 @@ def find_labels(text: str) -> list[LabelHit]:
     """Every label in ``text``, left to right, longest wording first, no overlaps."""
     pattern, lookup = _label_regex()
     hits = []
-    for m in pattern.finditer(text):
+    for m in pattern.finditer(fold(text)):
         word = re.sub(r"[ \t\u3000]", "", m.group(0))
         kind, key = lookup[word]
         hits.append(LabelHit(kind, key, m.start(), m.end()))

@@ -115,21 +115,24 @@ def same_row(a: Segment, b: Segment) -> bool:
 
 
 def row_to_right(label: Segment, segments: list[Segment], max_gap: float) -> list[Segment]:
-    """Segments on the label's row to its right, nearest first, up to the next label."""
+    """Segments on the label's row to its right, nearest first, up to the next label.
+
+    ``max_gap`` bounds the space between consecutive segments (not the distance
+    to the label), so a table row ``姓名 | 张三 | 李四`` yields both values.
+    """
     row = [
         s
         for s in segments
-        if s.index != label.index
-        and same_row(label, s)
-        and s.left >= label.right - label.height
-        and s.left - label.right <= max_gap
+        if s.index != label.index and same_row(label, s) and s.left >= label.right - label.height
     ]
     row.sort(key=lambda s: s.left)
-    out = []
+    out: list[Segment] = []
+    edge = label.right
     for seg in row:
-        if seg.label is not None:
+        if seg.label is not None or seg.left - edge > max_gap:
             break
         out.append(seg)
+        edge = max(edge, seg.right)
     return out
 
 
@@ -165,4 +168,53 @@ def column_below(label: Segment, segments: list[Segment], max_rows: float = 2.6)
             break
         out.append(seg)
         last_bottom = max(last_bottom, seg.bottom)
+    return out
+
+
+_DIGITISH = set("0123456789XxOoIl|")
+
+
+def _is_digit_box(seg: Segment) -> bool:
+    text = seg.text.replace(" ", "")
+    return seg.label is None and 0 < len(text) <= 3 and all(ch in _DIGITISH for ch in text)
+
+
+def merge_digit_boxes(segments: list[Segment]) -> list[Segment]:
+    """Join runs of one-digit boxes (IDs printed in per-digit cells) into one segment.
+
+    ``segments`` must be one row or column of values in reading order; a run ends
+    at a gap wider than three glyph heights.
+    """
+    out: list[Segment] = []
+    run: list[Segment] = []
+
+    def flush() -> None:
+        if len(run) >= 4:
+            x0, y0 = min(s.left for s in run), min(s.top for s in run)
+            x1, y1 = max(s.right for s in run), max(s.bottom for s in run)
+            first = run[0]
+            out.append(
+                Segment(
+                    index=first.index,
+                    text="".join(s.text.replace(" ", "") for s in run),
+                    bbox=(x0, y0, x1 - x0, y1 - y0),
+                    confidence=min(s.confidence for s in run),
+                    page=first.page,
+                    line=first.line,
+                )
+            )
+        else:
+            out.extend(run)
+        run.clear()
+
+    for seg in segments:
+        if _is_digit_box(seg) and (not run or seg.left - run[-1].right <= 3 * seg.height):
+            run.append(seg)
+            continue
+        flush()
+        if _is_digit_box(seg):
+            run.append(seg)
+        else:
+            out.append(seg)
+    flush()
     return out

@@ -42,12 +42,23 @@ def heading_prefix(label: Segment, segments: list[Segment]) -> str | None:
     return None
 
 
-def _by_geometry(value: Segment, anchors: list[tuple[str, Segment]]) -> str | None:
-    """Slot of ``value`` given two or more anchors ``(slot, segment)`` on its page."""
+def _by_geometry(
+    value: Segment, anchors: list[tuple[str, Segment]], centred: bool = False
+) -> str | None:
+    """Slot of ``value`` given anchors ``(slot, segment)`` on its page.
+
+    Anchors in one row are column headings: a value belongs to the nearest
+    heading centre when the headings are centred over value columns
+    (``centred``: a table with one label column), else to the heading whose
+    block it is in (the last heading starting left of it). Anchors in different
+    rows are block or row headings: the last one above the value wins.
+    """
     anchors = [(k, a) for k, a in anchors if a.page == value.page]
     if not anchors:
         return None
     columns = len(anchors) >= 2 and all(same_row(anchors[0][1], a) for _, a in anchors[1:])
+    if columns and centred:
+        return min(anchors, key=lambda ka: abs(ka[1].cx - value.cx))[0]
     if columns:
         left_of = [(k, a) for k, a in anchors if a.left <= value.cx + a.height]
         if left_of:
@@ -59,13 +70,22 @@ def _by_geometry(value: Segment, anchors: list[tuple[str, Segment]]) -> str | No
     return None
 
 
+def has_twin(label: Segment, segments: list[Segment]) -> bool:
+    """True when the same label is printed again on its row (one block per spouse)."""
+    key = label.label.key if label.label else None
+    return any(
+        s.label is not None and s.label.key == key and s.index != label.index and same_row(s, label)
+        for s in segments
+    )
+
+
 def slot_of(value: Segment, label: Segment, segments: list[Segment]) -> str | None:
     """``husband`` / ``wife`` when headings tell, ``p0`` / ``p1`` from layout, else None."""
     prefix = heading_prefix(label, segments)
     if prefix:
         return prefix
     headings = [(s.label.key, s) for s in _headings(segments) if s.label is not None]
-    slot = _by_geometry(value, headings)
+    slot = _by_geometry(value, headings, centred=not has_twin(label, segments))
     if slot:
         return slot
     if any(a.page == value.page for _, a in headings):
@@ -80,3 +100,22 @@ def slot_of(value: Segment, label: Segment, segments: list[Segment]) -> str | No
         names.sort(key=lambda s: (s.left, s.top) if columns else (s.top, s.left))
         return _by_geometry(value, [(FIRST, names[0]), (SECOND, names[1])])
     return None
+
+
+def slots_in_line(values: list[Segment], label: Segment, segments: list[Segment]) -> list[str]:
+    """Slots for two values of one label (a table row or column): they are different spouses.
+
+    Headings decide when they tell the two apart; else the first value (left or
+    top) is ``p0`` and the second ``p1`` (roles then come from sex).
+    """
+    prefix = heading_prefix(label, segments)
+    if prefix:
+        return [prefix] * len(values)
+    headings = [(s.label.key, s) for s in _headings(segments) if s.label is not None]
+    found = [_by_geometry(v, headings, centred=not has_twin(label, segments)) for v in values]
+    roles = (HUSBAND, WIFE)
+    if len(values) == 2 and found[0] in roles and found[1] in roles and found[0] != found[1]:
+        return [str(f) for f in found]
+    if len(values) == 2:
+        return [FIRST, SECOND]
+    return [f or FIRST for f in found]

@@ -25,7 +25,8 @@ NON_BLOCKING = frozenset(
         "id_digits_normalized",  # undone OCR confusion confirmed by the check digit
         "found_without_label",
         "party_by_order",
-        "name_from_sentence",
+        "from_sentence",
+        "date_from_signoff",
         "second_opinion_empty",
         "second_opinion_agrees",
         "age_nominal",
@@ -164,6 +165,27 @@ def _value(reading: Reading, key: str) -> object:
     return None if value == "unknown" else value
 
 
+def _drop_uncertain_optional(reading: Reading, required: list[str]) -> None:
+    """Optional fields that are unsure are emptied (never guessed), not sent to review."""
+    optional = ["office"] + [
+        f"parties[{i}].{attr}"
+        for i in range(len(reading.parties))
+        for attr in ("ethnicity", "age", "birth_date")
+    ]
+    for key in optional:
+        info = reading.fields.get(key)
+        if key in required or info is None or _value(reading, key) is None:
+            continue
+        blocking = [i for i in info.issues if i not in NON_BLOCKING]
+        if blocking or info.confidence < MIN_CONFIDENCE:
+            if key.startswith("parties["):
+                party = reading.parties[int(key[8])]
+                setattr(party, key.split(".", 1)[1], None)
+            else:
+                setattr(reading, key, None)
+            info.issues.append("dropped_uncertain")
+
+
 def assess(reading: Reading) -> Reading:
     """Run every content check and fill ``review_reasons`` (empty => may auto-accept)."""
     reading.era = era_of(reading.registration_date)
@@ -175,14 +197,18 @@ def assess(reading: Reading) -> Reading:
         break
     for i, party in enumerate(reading.parties):
         _check_party(reading, i, party)
+    required = required_fields(reading)
+    _drop_uncertain_optional(reading, required)
     reasons: list[str] = []
-    for key in required_fields(reading):
+    for key in required:
         info = reading.fields.get(key)
         if _value(reading, key) is None:
             reasons.append(f"missing: {key}")
         elif info is not None and info.confidence < MIN_CONFIDENCE:
             reasons.append(f"low_confidence: {key}")
     for key, info in reading.fields.items():
+        if "dropped_uncertain" in info.issues:
+            continue
         reasons += [f"{key}: {issue}" for issue in info.issues if issue not in NON_BLOCKING]
     reading.review_reasons = list(dict.fromkeys(reading.review_reasons + reasons))
     return reading

@@ -8,7 +8,10 @@ from schemas.model import TextLine
 
 # Wordings that name the kind of registration (both scripts), strongest first.
 _TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("annulment", re.compile(r"撤[销銷]\s*(?:婚姻|结婚|結婚)|(?:婚姻|结婚|結婚)\S{0,4}撤[销銷]")),
+    (
+        "annulment",
+        re.compile(r"撤[销銷]\S{0,3}(?:婚姻|结婚|結婚)|(?:婚姻|结婚|結婚)\S{0,4}撤[销銷]"),
+    ),
     ("reissue", re.compile(r"[补補]\s*[发發领領]|[补補][办辦]")),
     (
         "divorce",

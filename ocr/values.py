@@ -318,16 +318,23 @@ def clean_name(text: str) -> str | None:
 
 
 def clean_ethnicity(text: str) -> str | None:
-    """``"汉族"`` / ``"汉"`` -> as printed, punctuation trimmed; None unless 1-5 CJK characters."""
+    """The ethnic group as its standard simplified name: ``"漢族"`` / ``"汉"`` -> ``"汉"``.
+
+    Unlike names, an ethnicity is a category from a fixed list (GB 3304), so it is
+    normalized: simplified script, without the ``族`` suffix. None unless 1-5 CJK characters.
+    """
+    from schemas.names import to_simplified
+
     value = _NAME_STRIP.sub("", halfwidth(text)).replace(" ", "")
     if not 1 <= len(value) <= 5 or not all(is_cjk(ch) for ch in value):
         return None
-    return value
+    value = to_simplified(value)
+    return value[:-1] if len(value) > 1 and value.endswith("族") else value
 
 
 def clean_office(text: str) -> str | None:
-    """An office name such as ``高台县民政局``; None unless mostly CJK and at least 3 characters."""
+    """An office name such as ``高台县民政局``; None unless 3+ CJK characters."""
     value = _NAME_STRIP.sub("", halfwidth(text)).replace(" ", "")
-    if len(value) < 3 or sum(is_cjk(ch) for ch in value) < len(value) - 2:
+    if len(value) < 3 or not all(is_cjk(ch) or ch in "()（）" for ch in value):
         return None
     return value

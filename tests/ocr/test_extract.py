@@ -68,7 +68,7 @@ def test_traditional_script_ages_and_chinese_numeral_date():
     husband, wife = reading.parties
     assert (husband.name, husband.name_simplified, husband.age) == ("陳國華", "陈国华", 25)
     assert (wife.name, wife.name_simplified, wife.age) == ("劉淑貞", "刘淑贞", 22)
-    assert husband.ethnicity == "漢"
+    assert husband.ethnicity == "汉"  # a category: normalized
     assert reading.registration_date == "1953-03-12"
     assert reading.certificate_no == "高民婚字第032號"
     assert reading.era == "1950-55"
