@@ -240,6 +240,8 @@ def run(
 
     results: list[Measure] = []
     skipped: dict[int, str] = {}
+    prep_rates: dict[int, float] = {}
+    load_before = os.getloadavg()[0]
     per_record_s = 0.0  # prep + sqlite + emulator seconds per record, from the last size
     deadline = time.monotonic() + budget_s
     server = OsmemServer.start(japanese=False)
@@ -257,6 +259,7 @@ def run(
                 docs = Path(tmp) / f"docs-{size}.jsonl"
                 print(f"[{size}] generating records and index documents ...", flush=True)
                 sample, prep_s = write_docs(docs, size)
+                prep_rates[size] = size / prep_s
                 t0 = time.perf_counter()
                 for _ in read_docs(docs):
                     pass
@@ -296,8 +299,9 @@ def run(
         server.close()
         if server.process.stdout is not None:
             server.process.stdout.close()
+    loads = (load_before, os.getloadavg()[0])
     if write:
-        write_section(results, sizes, skipped)
+        write_section(results, sizes, skipped, prep_rates, loads)
     return results
 
 
@@ -310,7 +314,13 @@ def _line(m: Measure) -> str:
     )
 
 
-def render(results: list[Measure], sizes: list[int], skipped: dict[int, str]) -> str:
+def render(
+    results: list[Measure],
+    sizes: list[int],
+    skipped: dict[int, str],
+    prep_rates: dict[int, float],
+    loads: tuple[float, float],
+) -> str:
     """The markdown section (heading included)."""
     lines = [
         SECTION,
@@ -318,7 +328,8 @@ def render(results: list[Measure], sizes: list[int], skipped: dict[int, str]) ->
         f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.machine()}, "
         f"{os.cpu_count()} cores shared with other work, Python {platform.python_version()}, "
         "`OMP_THREAD_LIMIT=1`. Command: `python -m bench.index_speed "
-        f"--sizes {' '.join(map(str, sizes))}`.",
+        f"--sizes {' '.join(map(str, sizes))}`. 1-minute load average {loads[0]:.1f} at the "
+        f"start and {loads[1]:.1f} at the end (other engineers' jobs on the same 2 cores).",
         "",
         "**These are EMULATOR numbers.** The `opensearch` rows ran against osmem-server, an "
         "in-memory OpenSearch-compatible emulator on the same 2 cores, not a real cluster; "
@@ -349,15 +360,26 @@ def render(results: list[Measure], sizes: list[int], skipped: dict[int, str]) ->
             for k in kinds
         ]
         lines.append(f"| {m.backend} | {m.size:,} | " + " | ".join(cells) + " |")
+    lines += [""] + [
+        f"Document preparation at {size:,} (catalog Record -> IndexDoc with every name key, "
+        f"`schemas.names`): {rate:,.0f} records/s, shared by both backends, not in the rates above."
+        for size, rate in prep_rates.items()
+    ]
     for size, why in skipped.items():
         lines += ["", f"**{size:,} records: not measured** ({why})."]
     return "\n".join(lines) + "\n"
 
 
-def write_section(results: list[Measure], sizes: list[int], skipped: dict[int, str]) -> None:
+def write_section(
+    results: list[Measure],
+    sizes: list[int],
+    skipped: dict[int, str],
+    prep_rates: dict[int, float],
+    loads: tuple[float, float],
+) -> None:
     """Replace (or append) only this benchmark's section of docs/benchmarks.md."""
     text = DOCS_MD.read_text(encoding="utf-8") if DOCS_MD.exists() else "# Benchmarks\n"
-    section = render(results, sizes, skipped)
+    section = render(results, sizes, skipped, prep_rates, loads)
     if SECTION in text:
         head, rest = text.split(SECTION, 1)
         tail = rest.split("\n## ", 1)
