@@ -253,3 +253,23 @@ def test_session_users_by_role(app, populated):
     assert_error_shape(operator.get("/api/v1/records"), 403)
     (entry,) = app.extensions["marriage_archive_api"].audit.tail(1)
     assert entry["client"] == "user:operator_a" and entry["status"] == 403
+
+
+def test_no_answer_leaves_without_its_audit_entry(tmp_path):
+    """Fail closed: when the audit log cannot be written the lookup answers 503."""
+    from schemas.settings import load_settings
+
+    settings = load_settings(environ={}, home=tmp_path / "data")
+    app = make_app(settings)
+    client = app.test_client()
+    key = create_key(settings, "fail closed", "lookup")
+    body = {"id_number": UNKNOWN_ID, "purpose": "fail closed test"}
+    assert client.post(LOOKUP, json=body, headers=bearer(key)).status_code == 200
+    with sqlite3.connect(settings.audit_path) as conn:
+        conn.execute("DROP TABLE audit_log")
+    r = client.post(LOOKUP, json=body, headers=bearer(key))
+    assert_error_shape(r, 503)
+    assert "verdict" not in r.get_data(as_text=True)
+    metrics = client.get("/metrics").get_data(as_text=True)
+    assert "marriage_archive_audit_failures_total 1.0" in metrics
+    close_app(app)
