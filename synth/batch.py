@@ -46,7 +46,7 @@ _COVERAGE = (
     ("1950-55", "divorce", "two_column"),
     ("2000+", "marriage", "two_column"),
     ("1985-99", "marriage", "certificate"),
-    ("1956-84", "marriage", "certificate"),
+    ("1950-55", "marriage", "vertical"),
 )
 
 

@@ -1,10 +1,11 @@
-"""Form layouts: five genuinely different ways the same record is put on paper.
+"""Form layouts: six genuinely different ways the same record is put on paper.
 
 ``table_left``   label-left ruled table (1956-99 local registration forms)
 ``boxes_above``  label-above boxes with one cell per ID digit (1985+ forms)
 ``two_column``   label | 男方 | 女方 table (all eras)
 ``certificate``  free-text certificate: 兹有…自愿结婚… paragraph with filled blanks
 ``review_form``  printed 结婚/离婚登记审查处理表 with header block, photo, opinion
+``vertical``     1950-55 certificate written in columns, top to bottom, right to left
 
 Each layout draws on a :class:`~synth.pen.Pen` in millimetres and records where
 the office seal goes (``pen.seal_spots``).
@@ -320,6 +321,70 @@ def certificate(c: Ctx) -> None:
     pen.seal_spots.append((w - 62, yb + 14))
 
 
+def _vertical_segments(c: Ctx) -> list[tuple[str, bool]]:
+    """The certificate text as written top-to-bottom: printed words and filled blanks."""
+    s = c.spec
+    out: list[tuple[str, bool]] = [("茲有" if s.traditional else "兹有", False)]
+    for k, p in enumerate(s.parties):
+        if k:
+            out.append((c.t("与"), False))
+        out += [(p.name, True), (c.t("男" if p.role == "husband" else "女") + c.t("年"), False)]
+        if p.show_age:
+            out += [(s.printed_age(p).rstrip("岁歲"), True), (c.t("岁"), False)]
+        else:
+            out += [(s.printed_birth(p), True), (c.t("生"), False)]
+        out += [(c.t("住"), False), (p.address, True)]
+    verb = {
+        "marriage": "自愿结婚",
+        "divorce": "自愿离婚",
+        "reissue": "请求补发结婚证",
+        "annulment": "婚姻登记应予撤销",
+    }[s.record_type]
+    law = "经审查合于中华人民共和国婚姻法的规定" + (
+        "发给此证" if s.record_type != "annulment" else ""
+    )
+    return [*out, (c.t(verb), False), (c.t(law), False)]
+
+
+def vertical(c: Ctx) -> None:
+    """Old certificate written in columns, top to bottom, right to left (竖排)."""
+    s, pen = c.spec, c.pen
+    w, h = pen.width_mm, pen.height_mm
+    frame = (150, 40, 40) if pen.rng.random() < 0.5 else PRINT_BLACK
+    pen.rect(7, 7, w - 14, h - 14, 1.0, frame)
+    pen.rect(10, 10, w - 20, h - 20, 0.3, frame)
+    face = "ming_tc" if s.traditional else "serif_sc"
+    x = w - 24
+    pen.printed_vertical(x, 22, c.t(TITLES[s.record_type][2]), 26, face, PRINT_BLACK, 0.6)
+    x -= 17
+    pen.printed_vertical(x, 24, s.certificate_no, 10.5, face)
+    top, bottom, col = 22.0, h - 22.0, 11.0
+    x -= col + 2
+    y = top
+    for text, filled in _vertical_segments(c):
+        chunks = [text] if filled else list(text)
+        for chunk in chunks:
+            need = (len(chunk) * 4.9 + 2) if filled else 5.0
+            if y + need > bottom:
+                x, y = x - col, top
+            if filled:
+                pen.line(x + 3.6, y, x + 3.6, y + need, 0.2, frame)  # the blank's side rule
+                if c.handwritten:
+                    pen.hand_vertical(x, y + 1, chunk, 13, c.ink, c.hand_face, need - 2)
+                else:
+                    pen.printed_vertical(x, y + 1, chunk, 12, face)
+            else:
+                pen.printed_vertical(x, y, chunk, 12.5, face, PRINT_BLACK, 0.0)
+            y += need
+    x -= col * 1.6
+    pen.printed_vertical(x, top + 30, s.office, 13, face)
+    x -= col * 1.3
+    pen.hand_vertical(
+        x, top + 40, s.printed_date(s.reg_date), 13, c.ink, c.hand_face, bottom - top - 40
+    )
+    pen.seal_spots.append((x + 8, top + 62))
+
+
 def review_form(c: Ctx) -> None:
     """Printed 审查处理表: header block with photo, two-party table, opinion, signatures."""
     s, pen = c.spec, c.pen
@@ -384,10 +449,11 @@ LAYOUTS: dict[str, tuple[Callable[[Ctx], None], str, bool]] = {
     "two_column": (two_column, "16K", False),
     "certificate": (certificate, "16K", False),
     "review_form": (review_form, "A4", True),
+    "vertical": (vertical, "16K", False),
 }
 
 ERA_LAYOUTS: dict[str, tuple[str, ...]] = {
-    "1950-55": ("certificate", "two_column"),
+    "1950-55": ("certificate", "two_column", "vertical"),
     "1956-84": ("certificate", "table_left", "two_column"),
     "1985-99": ("table_left", "boxes_above", "two_column", "certificate"),
     "2000+": ("review_form", "boxes_above", "two_column"),
@@ -396,7 +462,11 @@ ERA_LAYOUTS: dict[str, tuple[str, ...]] = {
 
 def _landscape(name: str, spec: RecordSpec, rng: np.random.Generator) -> bool:
     """Old certificates were often landscape sheets (upright, yet wider than tall)."""
-    return name == "certificate" and spec.era in ("1950-55", "1956-84") and rng.random() < 0.4
+    return (
+        name in ("certificate", "vertical")
+        and spec.era in ("1950-55", "1956-84")
+        and rng.random() < 0.4
+    )
 
 
 def render_layout(name: str, spec: RecordSpec, dpi: int, rng: np.random.Generator) -> Pen:

@@ -211,3 +211,60 @@ class Pen:
             mask = mask.filter(ImageFilter.GaussianBlur(self.hand_blur))
         left, top = self.px(cx) - box // 2, self.px(cy) - box // 2
         self.image.paste(color, (left, top, left + box, top + box), mask)
+
+    def hand_vertical(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        pt: float,
+        color: Color,
+        face: str = "kai_sc",
+        max_h: float | None = None,
+    ) -> float:
+        """Handwriting down a column centred on ``x`` from ``y``; returns the height in mm."""
+        rng = self.rng
+        base = pt * PT_MM * rng.uniform(1.05, 1.2)
+        natural = base * len(text)
+        squeeze = min(1.0, max_h / natural) if max_h and natural > 0 else 1.0
+        cy = y
+        wobble = 0.0
+        for ch in text:
+            step = base * squeeze * rng.uniform(0.9, 1.05)
+            wobble = 0.7 * wobble + rng.normal(0, base * 0.05)
+            if not ch.isspace():
+                self._glyph(
+                    x + wobble,
+                    cy + step / 2,
+                    ch,
+                    base * rng.uniform(0.93, 1.05),
+                    rng.normal(0, 3.0),
+                    color,
+                    face,
+                )
+            cy += step
+        return cy - y
+
+    def printed_vertical(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        pt: float,
+        face: str,
+        color: Color = PRINT_BLACK,
+        spacing: float = 0.15,
+    ) -> float:
+        """Typeset ``text`` down a column centred on ``x``; returns the height in mm."""
+        size = self.size_px(pt)
+        step = pt * PT_MM * (1 + spacing)
+        for i, ch in enumerate(text):
+            f = font(font_for(face, ch), size)
+            self.draw.text(
+                (self.px(x), self.px(y + i * step + step / 2)),
+                ch,
+                font=f,
+                fill=color,
+                anchor="mm",
+            )
+        return step * len(text)
