@@ -28,7 +28,7 @@ LineScorer = Callable[[list[np.ndarray]], list[float]]
 SKEW_MIN_CONFIDENCE = 0.15
 FAMILY_MIN_CONFIDENCE = 0.30
 FLIP_MIN_MARGIN = 0.08
-MAX_PROBE_CROPS = 5
+MAX_PROBE_CROPS = 4
 PROBE_HEIGHT = 48
 PROBE_MAX_WIDTH = 320  # the recognizer's native input width: about 7 characters
 
@@ -81,15 +81,15 @@ def prepare_page(rgb: np.ndarray, scorer: LineScorer | None) -> PreparedPage:
         warnings.append(WARN_SKEW)
 
     straight_mask = geometry.rotate_small(mask, -skew_deg, 0)
-    rotation, orientation_conf = _find_rotation(
-        straight_mask, upright(gray, 0, skew_deg), scale, scorer
-    )
+    straight_clean = upright(clean, 0, skew_deg)
+    straight_gray = cv2.cvtColor(straight_clean, cv2.COLOR_RGB2GRAY)
+    rotation, orientation_conf = _find_rotation(straight_mask, straight_gray, scale, scorer)
     if rotation is None:
         warnings.append(WARN_ORIENTATION)
         rotation = 0
     return PreparedPage(
         image=upright(rgb, rotation, skew_deg),
-        ocr_image=upright(clean, rotation, skew_deg),
+        ocr_image=geometry.quarter_turn_clockwise(straight_clean, rotation),
         rotation=rotation,
         skew_deg=skew_deg,
         skew_confidence=skew.confidence,
@@ -116,8 +116,9 @@ def _find_rotation(
         crops = _line_crops(straight_gray, blobs, scale, fam)
         if not crops:
             continue
-        upright_score = _mean(scorer(crops))
-        flipped_score = _mean(scorer([c[::-1, ::-1] for c in crops]))
+        # One recognizer call for both readings: the crops, then the same crops upside down.
+        scores = scorer(crops + [np.ascontiguousarray(c[::-1, ::-1]) for c in crops])
+        upright_score, flipped_score = _mean(scores[: len(crops)]), _mean(scores[len(crops) :])
         # A family-90 crop turned clockwise reads upright if the page is at 90.
         readings += [(upright_score, fam), (flipped_score, (fam + 180) % 360)]
     if not readings:

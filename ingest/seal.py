@@ -19,14 +19,14 @@ _MIN_VALUE = 70
 def red_ink_mask(rgb: np.ndarray) -> np.ndarray:
     """Boolean H x W mask of red seal ink in an RGB page."""
     hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
-    hue, sat, val = hsv[..., 0], hsv[..., 1], hsv[..., 2]
-    red_hue = (hue <= _RED_HUE_LOW) | (hue >= _RED_HUE_HIGH)
+    low = cv2.inRange(hsv, (0, _MIN_SATURATION, _MIN_VALUE), (_RED_HUE_LOW, 255, 255))
+    high = cv2.inRange(hsv, (_RED_HUE_HIGH, _MIN_SATURATION, _MIN_VALUE), (180, 255, 255))
+    red_hue = cv2.bitwise_or(low, high)
     # Red must also dominate green/blue clearly (guards against brown stains).
-    r = rgb[..., 0].astype(np.int16)
-    g = rgb[..., 1].astype(np.int16)
-    b = rgb[..., 2].astype(np.int16)
-    dominant = (r - np.maximum(g, b)) > 40
-    return red_hue & (sat >= _MIN_SATURATION) & (val >= _MIN_VALUE) & dominant
+    r, g, b = cv2.split(rgb)
+    dominance = cv2.subtract(r, cv2.max(g, b))  # saturates at 0
+    dominant = cv2.compare(dominance, 40, cv2.CMP_GT)
+    return cv2.bitwise_and(red_hue, dominant) > 0
 
 
 def paper_colour(rgb: np.ndarray) -> np.ndarray:
@@ -41,8 +41,9 @@ def suppress_red_seal(rgb: np.ndarray) -> np.ndarray:
     out = rgb.copy()
     if mask.any():
         # Grow the mask by one pixel to catch the anti-aliased rim of the strokes.
-        grown = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        grown = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8))
         # ...but never over dark strokes that the seal covers.
-        dark = rgb.max(axis=2) < 90
-        out[grown & ~dark] = paper_colour(rgb)
+        r, g, b = cv2.split(rgb)
+        light = cv2.compare(cv2.max(cv2.max(r, g), b), 90, cv2.CMP_GE)
+        out[cv2.bitwise_and(grown, light) > 0] = paper_colour(rgb)
     return out

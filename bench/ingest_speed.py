@@ -1,0 +1,161 @@
+"""Ingest benchmark: pages/min for the whole pipeline, time per stage, peak RSS per worker.
+
+    OMP_THREAD_LIMIT=1 .venv/bin/python -m bench.ingest_speed --records 20 --workers 2
+
+A fresh synth batch (not timed) goes through ``ingest.run_batch`` into a fresh
+data home: intake, rasterize, prepare, OCR + extraction (with the second-opinion
+engine when the settings ask for it), access JPEGs, and the commit of both
+preservation copies. Wall time gives pages/min; the stage times are summed over
+the workers (seconds of work per page). A sampler thread reads the RSS of every
+child process (the workers) with psutil every 0.2 s and keeps each one's peak.
+The load average is printed beside the numbers: on a shared machine it says how
+much of the CPU the run really had. Results replace this benchmark's section of
+docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+from ingest import run_batch
+from schemas.settings import load_settings
+
+SECTION = "## Ingest speed (bench/ingest_speed.py)"
+DOCS_MD = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+TARGET_PAGES_PER_MIN = 60
+TARGET_RSS_GB = 1.5
+
+
+class RssSampler(threading.Thread):
+    """Peak resident memory of each child process of this one (the ingest workers)."""
+
+    def __init__(self, interval: float = 0.2):
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.peaks: dict[int, int] = {}
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        me = psutil.Process(os.getpid())
+        while not self._stop_event.is_set():
+            for child in me.children(recursive=True):
+                try:
+                    rss = child.memory_info().rss
+                except psutil.Error:
+                    continue
+                self.peaks[child.pid] = max(self.peaks.get(child.pid, 0), rss)
+            time.sleep(self.interval)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+
+def measure(records: int, workers: int, seed: int, engine: str | None, second: bool) -> dict:
+    from synth import generate_batch
+
+    with tempfile.TemporaryDirectory(prefix="ingest-bench-") as tmp:
+        out = Path(tmp) / "synth"
+        generate_batch(out, n=records, seed=seed)
+        settings = load_settings(
+            home=Path(tmp) / "home", stable_seconds=0, second_opinion=second, workers=workers
+        )
+        load_before = os.getloadavg()
+        sampler = RssSampler()
+        sampler.start()
+        started = time.monotonic()
+        result = run_batch(settings, out / "scans", workers=workers, engine=engine)
+        wall = time.monotonic() - started
+        sampler.stop()
+        load_after = os.getloadavg()
+    pages = result.pages
+    return {
+        "records": records,
+        "pages": pages,
+        "workers": workers,
+        "engine": engine or settings.ocr_engine,
+        "second_opinion": second,
+        "wall_s": wall,
+        "pages_per_min": pages * 60 / wall if wall else 0.0,
+        "stage_s_per_page": {k: v / max(pages, 1) for k, v in result.stage_seconds.items()},
+        "rss_peaks_gb": sorted((v / 1e9 for v in sampler.peaks.values()), reverse=True),
+        "counts": result.counts,
+        "load": (load_before[0], load_after[0]),
+    }
+
+
+def render(m: dict) -> str:
+    stages = m["stage_s_per_page"]
+    total_work = sum(v for k, v in stages.items() if k != "intake")
+    rows = "\n".join(
+        f"| {name} | {sec:.2f} | {100 * sec / total_work:.0f}% |"
+        for name, sec in stages.items()
+        if name != "intake"
+    )
+    peaks = ", ".join(f"{gb:.2f}" for gb in m["rss_peaks_gb"][: m["workers"] + 2])
+    rss_ok = all(gb <= TARGET_RSS_GB for gb in m["rss_peaks_gb"])
+    speed_ok = m["pages_per_min"] >= TARGET_PAGES_PER_MIN
+    return f"""{SECTION}
+
+Measured {time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())} on {platform.machine()},
+{os.cpu_count()} cores, **shared with other jobs** (1-min load average
+{m["load"][0]:.1f} before, {m["load"][1]:.1f} after the run: above 2 means the run had
+less than the whole machine). {m["records"]} synth records, {m["pages"]} pages,
+`--workers {m["workers"]}`, engine `{m["engine"]}`, second opinion
+{"on" if m["second_opinion"] else "off"}. Outcomes: {m["counts"]}.
+
+| measure | value | target |
+|---|---|---|
+| pages/min, intake to both archive copies | **{m["pages_per_min"]:.1f}** | >= {TARGET_PAGES_PER_MIN} ({"met" if speed_ok else "NOT met"}) |
+| wall time | {m["wall_s"]:.1f} s | |
+| peak RSS per worker process (GB) | {peaks} | <= {TARGET_RSS_GB} ({"met" if rss_ok else "NOT met"}) |
+
+Seconds of work per page, by stage (summed over workers; intake and commit run in
+the parent):
+
+| stage | s/page | share |
+|---|---|---|
+{rows}
+"""
+
+
+def write_section(text: str, path: Path = DOCS_MD) -> None:
+    """Replace (or append) only this benchmark's section of docs/benchmarks.md."""
+    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    start = current.find(SECTION)
+    if start < 0:
+        updated = current.rstrip("\n") + "\n\n" + text
+    else:
+        end = current.find("\n## ", start + len(SECTION))
+        updated = current[:start] + text + (current[end + 1 :] if end >= 0 else "")
+    path.write_text(updated, encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=4242)
+    parser.add_argument("--engine", choices=["rapidocr", "tesseract"], default=None)
+    parser.add_argument("--no-second-opinion", action="store_true")
+    parser.add_argument("--no-docs", action="store_true", help="Print only.")
+    args = parser.parse_args()
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    m = measure(args.records, args.workers, args.seed, args.engine, not args.no_second_opinion)
+    text = render(m)
+    print(text)
+    if not args.no_docs:
+        write_section(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
