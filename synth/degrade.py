@@ -39,10 +39,12 @@ def paper(h: int, w: int, era: str, rng: np.random.Generator) -> np.ndarray:
     """
     hh, hw = (h + 1) // 2, (w + 1) // 2
     tone = np.array(PAPER_TONES[era], dtype=np.float32) + rng.normal(0, 0.015, 3).astype(np.float32)
-    shade = 1.0 + _low_freq(rng, hh, hw, 12, 0.035) + _low_freq(rng, hh, hw, 60, 0.012)
+    cloud = 0.035 if era in ("1950-55", "1956-84") else 0.018
+    shade = 1.0 + _low_freq(rng, hh, hw, 12, cloud) + _low_freq(rng, hh, hw, 60, 0.012)
     fibre = rng.normal(0, 0.014, (hh, hw)).astype(np.float32)
     shade += cv2.GaussianBlur(fibre, (0, 0), 0.7)
     if era in ("1950-55", "1956-84"):
+        _foxing(shade, rng, int(rng.integers(20, 120)))
         yy = np.minimum(np.arange(hh), np.arange(hh)[::-1]).astype(np.float32) / hh
         xx = np.minimum(np.arange(hw), np.arange(hw)[::-1]).astype(np.float32) / hw
         edge = np.minimum(yy[:, None], xx[None, :])
@@ -50,6 +52,21 @@ def paper(h: int, w: int, era: str, rng: np.random.Generator) -> np.ndarray:
     small = cv2.merge([shade * (255 * t) for t in tone.tolist()])
     small = np.clip(small, 0, 255).astype(np.uint8)
     return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def _foxing(shade: np.ndarray, rng: np.random.Generator, count: int) -> None:
+    """Foxing: small rust-brown age spots on old paper (in place, on the shade map)."""
+    h, w = shade.shape
+    for _ in range(count):
+        r = int(rng.integers(1, max(2, w // 300)))
+        cv2.circle(
+            shade,
+            (int(rng.integers(w)), int(rng.integers(h))),
+            r,
+            float(rng.uniform(0.82, 0.93)),
+            -1,
+            lineType=cv2.LINE_AA,
+        )
 
 
 def fade_ink(ink: np.ndarray, rng: np.random.Generator, fade: float) -> np.ndarray:

@@ -51,6 +51,12 @@ class Ctx:
     # where a printer fed the pre-printed form a little off (printed values only), mm
     feed_offset: tuple[float, float] = (0.0, 0.0)
 
+    def _corrected(
+        self, x: float, y: float, text: str, pt: float, max_w: float
+    ) -> tuple[float, float]:
+        """Write a mistaken value, strike it out; the right value follows (x, room left)."""
+        return _corrected_impl(self, x, y, text, pt, max_w)
+
     def t(self, simplified: str) -> str:
         return self.spec.text(simplified)
 
@@ -67,6 +73,8 @@ class Ctx:
             rng = self.pen.rng
             y += float(np.clip(rng.normal(0, 0.9), -2.5, 2.5))
             x += float(rng.uniform(0, 2.5))
+            if rng.random() < 0.04 and max_w and len(text) <= 12:
+                x, max_w = self._corrected(x, y, text, pt, max_w)
             self.pen.hand(x, y, text, pt, self.ink, self.hand_face, max_w)
         else:
             self.pen.printed(
@@ -77,6 +85,26 @@ class Ctx:
                 "sans_sc" if self.spec.era == "2000+" else self.label_face,
                 PRINT_BLACK,
             )
+
+
+_SLIPS = "王李张刘陈杨一二三五七八九年月日村镇"
+
+
+def _slip(rng: np.random.Generator, text: str) -> str:
+    """A plausible mistake: the value with one character wrong."""
+    k = int(rng.integers(len(text)))
+    return text[:k] + _SLIPS[int(rng.integers(len(_SLIPS)))] + text[k + 1 :]
+
+
+def _corrected_impl(
+    c: Ctx, x: float, y: float, text: str, pt: float, max_w: float
+) -> tuple[float, float]:
+    wrong = _slip(c.pen.rng, text)
+    width = c.pen.hand(x, y, wrong, pt * 0.9, c.ink, c.hand_face, max_w * 0.45)
+    c.pen.strike_out(x, y, width, pt * 0.3528, c.ink)
+    if "correction" not in c.pen.events:
+        c.pen.events.append("correction")
+    return x + width + 2.0, max(max_w - width - 2.0, max_w * 0.5)
 
 
 def make_ctx(spec: RecordSpec, pen: Pen, rng: np.random.Generator, printed_values: bool) -> Ctx:

@@ -122,6 +122,7 @@ def scan_page(
     spots = [(pen.px(x), pen.px(y)) for x, y in pen.seal_spots]
     thumbs = [(pen.px(x), pen.px(y)) for x, y in pen.thumb_spots]
     sheet, applied = age_sheet(ink, spec, rng, spots, dpi, thumbs)
+    applied += pen.events
     upright = (sheet.shape[1], sheet.shape[0])
     if rng.random() < 0.12:
         sheet = cv2.cvtColor(sheet, cv2.COLOR_RGB2GRAY)

@@ -38,6 +38,7 @@ class Pen:
     rng: np.random.Generator
     seal_spots: list[tuple[float, float]] = field(default_factory=list)
     thumb_spots: list[tuple[float, float]] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)  # notable things drawn (for the truth)
     hand_weight: int = 0  # extra stroke width in pixels: a heavier pen or pressure
     # the writer's hand: lean of strokes (shear), width/height of characters, soft edges
     slant: float = 0.0
@@ -179,6 +180,19 @@ class Pen:
                 )
             cx += step
         return cx - x
+
+    def strike_out(self, x: float, y: float, width: float, size_mm: float, color: Color) -> None:
+        """Two quick strokes through a mistaken word (a clerk's correction)."""
+        for k in (-0.12, 0.12):
+            jitter = self.rng.normal(0, 0.4, 2)
+            self.line(
+                x - 0.5,
+                y + k * size_mm + jitter[0],
+                x + width + 0.5,
+                y + k * size_mm - 0.6 + jitter[1],
+                0.35,
+                color,
+            )
 
     def _glyph(
         self, cx: float, cy: float, ch: str, size_mm: float, angle: float, color: Color, face: str
