@@ -89,8 +89,8 @@ def run_batch(
         result = BatchResult(batch_id, display_name(os.path.abspath(batch_dir)))
         result.stage_seconds = dict.fromkeys(("intake", *STAGES, "commit"), 0.0)
         archive.start_batch(batch_id, result.batch_dir)
-        entries = list(walk_batch(batch_dir))
-        log.info("batch %s: %s entries", batch_id, len(entries))
+        entries = group_records(list(walk_batch(batch_dir)))
+        log.info("batch %s: %s records or refused entries", batch_id, len(entries))
         with BatchProgress(len(entries), progress) as bar:
             run = _Run(settings, archive, result, bar)
             tasks = run.intake(entries)
@@ -138,9 +138,9 @@ class _Run:
             )
         self.bar.advance(outcome.pages)
 
-    def intake(self, entries: list[Candidate | Refusal]) -> Iterator[Task]:
+    def intake(self, entries: list[list[Candidate] | Refusal]) -> Iterator[Task]:
         """Stage ``intake``: yields work for the pool; records everything else itself."""
-        for entry in group_records(entries):
+        for entry in entries:
             started = time.perf_counter()
             task = self._intake_one(entry)
             self.result.stage_seconds["intake"] += time.perf_counter() - started
