@@ -147,7 +147,7 @@ def report(t: Tally, args: argparse.Namespace, eras: list[str]) -> str:
     lines = [
         SECTION,
         "",
-        f"Corpus: `synth --n {args.n} --seed {args.seed}` ({sum(t.records.values())} records, "
+        f"Corpus: `synth --n {args.n} --seed {args.seed}`, {sum(t.records.values())} records read ("
         f"{t.pages} pages); engine `{args.engine}`, second opinion "
         f"`{'off' if args.no_second_opinion else 'on'}`; page geometry from "
         f"{'ingest.prepare_page' if args.geometry == 'prepared' else 'TRUTH (OCR+extraction only)'}"
@@ -245,6 +245,9 @@ def run(args: argparse.Namespace) -> Tally:
     tally = Tally()
     started = time.perf_counter()
     for n, truth in enumerate(truth_rows, 1):
+        if args.time_budget and time.perf_counter() - started > args.time_budget:
+            print(f"time budget spent after {n - 1} of {len(truth_rows)} records", flush=True)
+            break
         cached = _cache_path(args, truth["record_id"])
         if cached and cached.exists() and second is None:
             lines, geo = _load_cached(cached)
@@ -299,6 +302,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--geometry", default="prepared", choices=("prepared", "truth"))
     parser.add_argument("--limit", type=int, default=0, help="only the first N records")
     parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument(
+        "--time-budget", type=float, default=0, help="stop after this many seconds (0: none)"
+    )
     parser.add_argument(
         "--cache",
         default=None,
