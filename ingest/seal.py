@@ -25,8 +25,7 @@ def red_ink_mask(rgb: np.ndarray) -> np.ndarray:
     # Red must also dominate green/blue clearly (guards against brown stains).
     r, g, b = cv2.split(rgb)
     dominance = cv2.subtract(r, cv2.max(g, b))  # saturates at 0
-    dominant = cv2.compare(dominance, 40, cv2.CMP_GT)
-    return cv2.bitwise_and(red_hue, dominant) > 0
+    return (red_hue > 0) & (np.asarray(dominance) > 40)
 
 
 def paper_colour(rgb: np.ndarray) -> np.ndarray:
@@ -44,6 +43,6 @@ def suppress_red_seal(rgb: np.ndarray) -> np.ndarray:
         grown = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8))
         # ...but never over dark strokes that the seal covers.
         r, g, b = cv2.split(rgb)
-        light = cv2.compare(cv2.max(cv2.max(r, g), b), 90, cv2.CMP_GE)
-        out[cv2.bitwise_and(grown, light) > 0] = paper_colour(rgb)
+        light = np.asarray(cv2.max(cv2.max(r, g), b)) >= 90
+        out[(grown > 0) & light] = paper_colour(rgb)
     return out
