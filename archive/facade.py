@@ -20,7 +20,7 @@ from archive import ocfl, sql
 from archive.catalog import Catalog
 from archive.fieldpaths import apply_corrections, get_value
 from archive.hashing import digest_bytes
-from archive.package import first_version_entries, metadata_entries
+from archive.package import first_version_entries, metadata_entries, sm3_entry
 from archive.storage import (
     SINGLE_DISK,
     WriterLock,
@@ -227,6 +227,8 @@ class Archive:
             entries = first_version_entries(
                 record_bytes(record), history_bytes(history), sources, pages, lines, sm3
             )
+            if sm3:
+                entries.append(sm3_entry(1, entries, set()))
             inv = ocfl.new_inventory(
                 record_id, [e.content_file() for e in entries], at, "machine", "ingest"
             )
@@ -452,6 +454,8 @@ class Archive:
         entries = metadata_entries(record_bytes(record), history_bytes(all_history), sm3)
         obj_rel = ocfl.object_relpath(rid)
         previous = self._trusted_inventory(rid, obj_rel)
+        if sm3:
+            entries.append(sm3_entry(record.version, entries, set(previous["manifest"])))
         inv = ocfl.new_inventory(
             rid, [e.content_file() for e in entries], at, user, message, previous
         )

@@ -24,7 +24,14 @@ from pathlib import Path
 from archive import ocfl, sql
 from archive.catalog import Catalog
 from archive.hashing import digest_file
-from archive.storage import fsync_tree, new_staging_dir, publish_dir, quarantine, write_verified
+from archive.storage import (
+    clean_staging,
+    fsync_tree,
+    new_staging_dir,
+    publish_dir,
+    quarantine,
+    write_verified,
+)
 from archive.types import VerifyFinding, VerifyReport
 
 log = logging.getLogger("marriage_archive.archive")
@@ -100,9 +107,10 @@ def audit(
                 category = "manifest_missing" if path == ocfl.INVENTORY else "missing"
                 report.findings.append(VerifyFinding(category, copy, rid, path, want[1], None))
         for full in sorted(present - tracked):
-            parts = full.split("/", 3)
-            owner_id = owner.get("/".join(parts[:3])) if len(parts) == 4 else None
-            path = parts[3] if owner_id else full
+            depth = ocfl.OBJECT_PATH_DEPTH
+            parts = full.split("/", depth)
+            owner_id = owner.get("/".join(parts[:depth])) if len(parts) > depth else None
+            path = parts[depth] if owner_id else full
             report.findings.append(
                 VerifyFinding(
                     "extra", copy, owner_id, path, None, None, "file not recorded in the catalog"
@@ -247,6 +255,7 @@ def _repair_record(
                 write_verified(staged / path, src, sha)
             fsync_tree(staged)
             publish_dir(root, staged, root / obj_rel)
+            clean_staging(root)
         except OSError as exc:
             out.extend(mine)
             out.append(

@@ -2,16 +2,19 @@
 except :func:`init_storage_root`).
 
 Each record is one OCFL object whose id is the record id. Object paths follow
-the registered storage-layout extension ``0004-hashed-n-tuple-storage-layout``
-(SHA-256 of the id, two tuples of three hex characters, then the full digest):
-``abc/def/abcdef…``. The inventory's ``digestAlgorithm`` is ``sha256``; SM3
-(GB/T 32905) digests go into the inventory's ``fixity`` block when enabled.
+the registered storage-layout extension ``0003-hash-and-id-n-tuple-storage-layout``
+(two tuples of three hex characters of the id's SHA-256, then the percent-encoded
+id): ``abc/def/GT-0123abcd…``. The inventory's ``digestAlgorithm`` is ``sha256``. SM3
+(GB/T 32905) is not an OCFL-registered fixity algorithm, so SM3 digests go into a
+content file per version (``metadata/fixity/sm3-vN.json``) instead of the
+inventory's ``fixity`` block: the objects pass the OCFL reference validator.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,14 +23,15 @@ OCFL_ROOT_NAMASTE = "0=ocfl_1.1"
 OCFL_OBJECT_NAMASTE = "0=ocfl_object_1.1"
 INVENTORY = "inventory.json"
 SIDECAR = "inventory.json.sha256"
-LAYOUT_EXTENSION = "0004-hashed-n-tuple-storage-layout"
+LAYOUT_EXTENSION = "0003-hash-and-id-n-tuple-storage-layout"
+TUPLE_SIZE, NUMBER_OF_TUPLES = 3, 2
 LAYOUT_CONFIG = {
     "extensionName": LAYOUT_EXTENSION,
     "digestAlgorithm": "sha256",
-    "tupleSize": 3,
-    "numberOfTuples": 2,
-    "shortObjectRoot": False,
+    "tupleSize": TUPLE_SIZE,
+    "numberOfTuples": NUMBER_OF_TUPLES,
 }
+OBJECT_PATH_DEPTH = NUMBER_OF_TUPLES + 1  # tuples, then the id's encapsulation folder
 # Files of the storage root itself (not part of any object).
 ROOT_FILES = (
     OCFL_ROOT_NAMASTE,
@@ -39,9 +43,21 @@ QUARANTINE_DIR = ".quarantine"
 
 
 def object_relpath(record_id: str) -> str:
-    """Object root of ``record_id`` relative to the storage root (extension 0004)."""
+    """Object root of ``record_id`` relative to the storage root (extension 0003).
+
+    Two 3-hex-character tuples of sha256(id), then the id itself with every
+    character outside ``[A-Za-z0-9_-]`` percent-encoded (UTF-8, lower-case hex);
+    ids longer than 100 encoded characters are cut and suffixed with the digest.
+    """
     digest = hashlib.sha256(record_id.encode("utf-8")).hexdigest()
-    return f"{digest[0:3]}/{digest[3:6]}/{digest}"
+    tuples = [digest[i * TUPLE_SIZE : (i + 1) * TUPLE_SIZE] for i in range(NUMBER_OF_TUPLES)]
+    encoded = "".join(
+        ch if re.fullmatch(r"[A-Za-z0-9_-]", ch) else "".join(f"%{b:02x}" for b in ch.encode())
+        for ch in record_id
+    )
+    if len(encoded) > 100:
+        encoded = f"{encoded[:100]}-{digest}"
+    return "/".join([*tuples, encoded])
 
 
 def init_storage_root(root: Path) -> None:
@@ -52,7 +68,7 @@ def init_storage_root(root: Path) -> None:
         "ocfl_layout.json": json.dumps(
             {
                 "extension": LAYOUT_EXTENSION,
-                "description": "Hashed n-tuple layout: sha256(id), 2 tuples of 3 hex chars",
+                "description": "2 tuples of 3 hex chars of sha256(id), then the encoded id",
             },
             indent=2,
         )
@@ -124,8 +140,6 @@ def new_inventory(
             continue  # already stored by an earlier version: not stored again
         cpath = content_path(version, f.logical)
         inv["manifest"].setdefault(f.sha256, []).append(cpath)
-        if f.sm3:
-            inv.setdefault("fixity", {}).setdefault("sm3", {}).setdefault(f.sm3, []).append(cpath)
     inv["head"] = f"v{version}"
     inv["versions"][f"v{version}"] = {
         "created": created,

@@ -10,6 +10,7 @@ Logical layout of an object (OCFL state paths)::
     metadata/sources.json     original relative paths, sizes and digests of the masters
     metadata/lines.json       the OCR lines (engine-neutral) the PDF text layer came from
     metadata/history.json     every field version so far (who, when, old, new, why)
+    metadata/fixity/sm3-v1.json  SM3 (GB/T 32905) of the content stored in v1 (optional)
 
 A correction writes only ``metadata/record.json`` and ``metadata/history.json``
 as a new version; every earlier file stays where it is, byte-identical.
@@ -34,6 +35,7 @@ RECORD_JSON = "metadata/record.json"
 HISTORY_JSON = "metadata/history.json"
 SOURCES_JSON = "metadata/sources.json"
 LINES_JSON = "metadata/lines.json"
+SM3_PREFIX = "metadata/fixity/sm3-v"
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,21 @@ def first_version_entries(
     entries.append(entry_from_bytes(SOURCES_JSON, json_bytes(source_meta), sm3))
     entries.extend(metadata_entries(record_json, history_json, sm3))
     return entries
+
+
+def sm3_entry(version: int, entries: list[Entry], known: set[str]) -> Entry:
+    """``metadata/fixity/sm3-vN.json``: SM3 of the content first stored in version N."""
+    listing = {
+        ocfl.content_path(version, e.logical): e.digest.sm3
+        for e in entries
+        if e.digest.sm3 and e.digest.sha256 not in known
+    }
+    body = {
+        "algorithm": "sm3",
+        "standard": "GB/T 32905-2016",
+        "files": dict(sorted(listing.items())),
+    }
+    return entry_from_bytes(f"{SM3_PREFIX}{version}.json", json_bytes(body), sm3=True)
 
 
 def metadata_entries(record_json: bytes, history_json: bytes, sm3: bool) -> list[Entry]:

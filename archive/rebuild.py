@@ -22,7 +22,7 @@ from archive.catalog import Catalog
 from archive.fieldpaths import correctable_paths
 from archive.fixity import list_root
 from archive.hashing import digest_file
-from archive.package import HISTORY_JSON, RECORD_JSON, SOURCES_JSON, PackageFile
+from archive.package import HISTORY_JSON, RECORD_JSON, SM3_PREFIX, SOURCES_JSON, PackageFile
 from archive.writer import (
     HistoryEntry,
     insert_history,
@@ -185,15 +185,17 @@ def _load_object(
 
 def _package_files(inv: dict[str, Any], obj: Path, sm3: bool) -> list[PackageFile]:
     by_content = {c: d for d, paths in inv["manifest"].items() for c in paths}
-    sm3_by_content = {
-        c: d for d, paths in inv.get("fixity", {}).get("sm3", {}).items() for c in paths
-    }
+    sm3_by_content: dict[str, str] = {}
+    for version in inv["versions"]:
+        cpath = ocfl.resolve(inv, f"{SM3_PREFIX}{version[1:]}.json", version)
+        if cpath is not None:
+            sm3_by_content.update(json.loads((obj / cpath).read_bytes())["files"])
     files = []
     for dirpath, _dirs, names in os.walk(obj):
         for name in names:
             full = Path(dirpath) / name
             rel = full.relative_to(obj).as_posix()
-            if rel in by_content:
+            if rel in by_content and (rel in sm3_by_content or not sm3):
                 files.append(
                     PackageFile(rel, full.stat().st_size, by_content[rel], sm3_by_content.get(rel))
                 )

@@ -9,6 +9,7 @@ one ``rename``; the parent directory is fsynced afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import logging
@@ -185,7 +186,11 @@ def new_staging_dir(root: Path) -> Path:
 
 
 def clean_staging(root: Path) -> int:
-    """Remove every leftover staging folder (only called under the writer lock)."""
+    """Empty and remove ``root/.staging`` (only called under the writer lock).
+
+    The folder is removed too: OCFL forbids empty folders in a storage hierarchy.
+    Returns how many entries were left over (0 after a clean write).
+    """
     staging = root / STAGING_DIR
     if not staging.is_dir():
         return 0
@@ -193,8 +198,8 @@ def clean_staging(root: Path) -> int:
     for child in staging.iterdir():
         shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink()
         count += 1
-    if count:
-        log.info("removed %s leftover staging entries in %s", count, root)
+    with contextlib.suppress(OSError):
+        staging.rmdir()
     return count
 
 
@@ -206,6 +211,8 @@ def remove_tree(root: Path, path: Path) -> None:
     path.rename(trash)
     fsync_dir(path.parent)
     shutil.rmtree(trash.parent, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        (root / STAGING_DIR).rmdir()
 
 
 def publish_dir(root: Path, staged: Path, final: Path) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -91,7 +90,7 @@ def publish_object(
             if copy == "A":
                 crash_point("after_stage")
             publish_dir(root, staged, root / obj_rel)
-            shutil_rmdir(staged.parent)
+            clean_staging(root)
         except OSError as exc:
             raise storage_error(exc, f"copy {copy} ({root})") from exc
         crash_point(f"after_copy_{copy.lower()}")
@@ -118,15 +117,11 @@ def publish_version(
             fsync_dir(obj)
             replace_file(staged / ocfl.INVENTORY, obj / ocfl.INVENTORY)
             replace_file(staged / ocfl.SIDECAR, obj / ocfl.SIDECAR)
-            shutil_rmdir(staged.parent)
+            clean_staging(root)
         except OSError as exc:
             raise storage_error(exc, f"copy {copy} ({root})") from exc
         crash_point(f"after_copy_{copy.lower()}")
     return files
-
-
-def shutil_rmdir(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
 
 
 # ---- catalog rows -------------------------------------------------------------------
@@ -279,7 +274,8 @@ def recover(catalog: Catalog, roots: dict[str, Path]) -> int:
         log.warning("recovered an interrupted write of one record (writer pid %s)", pid)
         fixed += 1
     for root in roots.values():
-        clean_staging(root)
+        if clean_staging(root):
+            log.info("removed leftover staging entries in %s", root)
     return fixed
 
 
