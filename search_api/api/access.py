@@ -21,7 +21,13 @@ from flask import Flask, Response, current_app, g, request
 from pydantic import BaseModel
 from werkzeug.exceptions import HTTPException
 
-from schemas.errors import AuthRequired, MarriageArchiveError, PermissionDenied, StorageError
+from schemas.errors import (
+    AuthRequired,
+    MarriageArchiveError,
+    PermissionDenied,
+    StorageError,
+    ToolUnavailable,
+)
 from schemas.settings import Settings
 from search_api.api.audit import AuditEntry, AuditLog, audit_hmac_key
 from search_api.api.errors import request_id, to_error_response
@@ -124,8 +130,12 @@ def services(app: Flask | None = None) -> Any:
 
 
 def service(name: str) -> Any:
+    """One shared service; 503 (ToolUnavailable) when the web app could not open it."""
     shared = services()
-    return shared[name] if isinstance(shared, dict) else getattr(shared, name)
+    value = shared.get(name) if isinstance(shared, dict) else getattr(shared, name, None)
+    if value is None:
+        raise ToolUnavailable(f"The {name} is unavailable: see /readyz, then retry later.")
+    return value
 
 
 def api_state(app: Flask | None = None) -> ApiState:

@@ -87,7 +87,7 @@ def _path_and_params(rule: str) -> tuple[str, list[dict[str, Any]]]:
         schema: dict[str, Any] = (
             {"type": "integer", "minimum": 0}
             if converter == "int"
-            else {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$"}
+            else {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,119}$"}
         )
         params.append({"name": name, "in": "path", "required": True, "schema": schema})
     return _CONVERTER.sub(r"{\2}", rule), params

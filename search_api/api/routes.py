@@ -44,7 +44,7 @@ from search_api.search.base import SearchQuery
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
-RECORD_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$")
+RECORD_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,119}$")
 COVERAGE_TTL_S = 60.0
 RECORDS_ACCESS = ("records:read", "admin")
 M = TypeVar("M", bound=BaseModel)

@@ -7,8 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from schemas.model import Record
 from search_api.api import create_key, revoke_key
 from search_api.api.audit import AuditLog
+from search_api.api.models import RecordList
 from tests.search_api.api.conftest import bearer, close_app, make_app
 from tests.search_api.api.sample_people import IDS, P1_ID, UNKNOWN_ID
 
@@ -201,6 +203,7 @@ def test_records_routes_mask_ids_in_lists_and_validate_ids(client, keys):
     r = client.get("/api/v1/records?q=李明", headers=h)
     assert r.status_code == 200, r.get_json()
     body = r.get_json()
+    RecordList.model_validate(body)  # closed model: every field of the records scope
     assert body["total"] >= 4 and body["items"]
     text = r.get_data(as_text=True)
     assert P1_ID not in text and (P1_ID[:6] + "********" + P1_ID[-4:]) in text
@@ -212,6 +215,8 @@ def test_records_routes_mask_ids_in_lists_and_validate_ids(client, keys):
     assert_error_shape(client.get("/api/v1/records/..%2F..%2Fetc", headers=h), 404)
     assert_error_shape(client.get("/api/v1/records/no-such-record", headers=h), 404)
     detail = client.get("/api/v1/records/p1-m1", headers=h).get_json()
+    Record.model_validate(detail)
+    assert detail["parties"][0]["id_number"] == P1_ID[:6] + "********" + P1_ID[-4:]
     assert detail["certificate_no"] == "J620722-2008-000101"
     page = client.get("/api/v1/records/p1-m1/pages/0", headers=h)
     assert page.status_code == 200 and page.mimetype == "image/jpeg"
