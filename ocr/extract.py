@@ -209,8 +209,9 @@ def _sentence_party(m: re.Match[str], n: int, spans: list[tuple[int, Segment]]) 
     if dates:
         add("birth_date", dates[0].iso, base + dates[0].start)
     else:
-        age_text = re.split(r"[岁歲]", rest_wo_id)[0] if re.search(r"[岁歲]", rest_wo_id) else ""
-        age = V.find_age(age_text) if age_text else None
+        # "二十一岁" or a bare number ("二十一", the 岁 printed on the form may be lost)
+        age_text = re.split(r"[岁歲,，]", rest_wo_id.strip(",，"))[0]
+        age = V.find_age(age_text) if re.fullmatch(r"[\d一二三四五六七八九十]+", age_text) else None
         if age is not None:
             add("age", age, base)
     return out

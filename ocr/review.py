@@ -16,8 +16,18 @@ from schemas.dates import age_at, birth_year_from_age, parse_date
 from schemas.idnumber import parse_id
 from schemas.model import FieldInfo, Party
 
-# Below this combined confidence a field goes to review.
+# Below this combined confidence a field goes to review (optional fields are emptied).
 MIN_CONFIDENCE = 0.85
+# Stricter where OCR misreads come with high confidence: rare or look-alike name
+# characters (𠮷 read as 吉 at 0.94, 賈 as 買 at 0.90) and long office names.
+FIELD_MIN_CONFIDENCE = {"name": 0.96, "office": 0.97}
+
+
+def min_confidence(key: str) -> float:
+    """The confidence a field needs to be accepted."""
+    return FIELD_MIN_CONFIDENCE.get(key.rsplit(".", 1)[-1], MIN_CONFIDENCE)
+
+
 # Issues that inform the clerk but do not by themselves send a record to review.
 NON_BLOCKING = frozenset(
     {
@@ -177,7 +187,7 @@ def _drop_uncertain_optional(reading: Reading, required: list[str]) -> None:
         if key in required or info is None or _value(reading, key) is None:
             continue
         blocking = [i for i in info.issues if i not in NON_BLOCKING]
-        if blocking or info.confidence < MIN_CONFIDENCE:
+        if blocking or info.confidence < min_confidence(key):
             if key.startswith("parties["):
                 party = reading.parties[int(key[8])]
                 setattr(party, key.split(".", 1)[1], None)
@@ -204,7 +214,7 @@ def assess(reading: Reading) -> Reading:
         info = reading.fields.get(key)
         if _value(reading, key) is None:
             reasons.append(f"missing: {key}")
-        elif info is not None and info.confidence < MIN_CONFIDENCE:
+        elif info is not None and info.confidence < min_confidence(key):
             reasons.append(f"low_confidence: {key}")
     for key, info in reading.fields.items():
         if "dropped_uncertain" in info.issues:
