@@ -114,14 +114,12 @@ def rescan_csv_text(outcomes: list[FileOutcome]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(RESCAN_HEADER)
     for item in outcomes:
-        if item.outcome in (REJECTED, FAILED):
+        if item.outcome not in (REJECTED, FAILED):
+            continue
+        for relpath in item.files or (item.relpath,):  # every page file of the record
+            sha256 = item.sha256 if relpath == item.relpath else None
             writer.writerow(
-                [
-                    _cell(item.relpath),
-                    item.reason_code or "",
-                    _cell(item.message),
-                    item.sha256 or "",
-                ]
+                [_cell(relpath), item.reason_code or "", _cell(item.message), sha256 or ""]
             )
     return buffer.getvalue()
 
