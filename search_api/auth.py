@@ -136,12 +136,17 @@ def set_password(settings: Settings, username: str, password: str) -> None:
 
 
 def load_user(settings: Settings, username: str) -> User | None:
-    """The enabled user of that name, or None."""
-    conn = _connect(settings)
+    """The enabled user of that name, or None (runs on every request: no schema work)."""
+    try:
+        conn = sqlite3.connect(settings.auth_path, timeout=10)
+    except sqlite3.Error:
+        return None
     try:
         row = conn.execute(
             "SELECT username, role FROM users WHERE username=? AND disabled=0", (username,)
         ).fetchone()
+    except sqlite3.Error:  # no user table yet: nobody can be logged in
+        return None
     finally:
         conn.close()
     return User(row[0], row[1]) if row else None
@@ -263,6 +268,7 @@ def init_app(app: Any, settings: Settings) -> None:
     manager.login_view = "ui.login"
     manager.login_message = "请先登录。"
     manager.session_protection = "strong"
+    _connect(settings).close()  # create the user table once, not per request
     manager.user_loader(lambda username: load_user(settings, username))
     manager.init_app(app)
 

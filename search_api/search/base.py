@@ -112,6 +112,9 @@ class SearchHit:
 class SearchResults:
     total: int
     hits: list[SearchHit]
+    # True when a backend bounded its work (very common names on a large archive):
+    # ``total`` is then "at least"; the clerk is asked to narrow the query.
+    total_is_lower_bound: bool = False
 
 
 @runtime_checkable

@@ -34,23 +34,33 @@ log = logging.getLogger("marriage_archive.search_api.sqlite")
 SCHEMA_VERSION = "1"
 PARTY_STRIDE = 4  # fts rowid = docs.rowid * PARTY_STRIDE + party index
 RECORD_PARTY = -1  # party index of record-level keys (certificate)
+# Newest candidates read per key: bounds the work of a surname-only query on 1M records.
+# A result set that reaches it is reported with total_is_lower_bound.
+CANDIDATE_CAP = 2000
 
-_SCHEMA = """
+_TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (
-    record_id TEXT PRIMARY KEY, record_type TEXT NOT NULL, status TEXT NOT NULL,
+    record_id TEXT NOT NULL, record_type TEXT NOT NULL, status TEXT NOT NULL,
     date_sort TEXT NOT NULL, body TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS docs_by_date ON docs (date_sort DESC, record_id);
 CREATE TABLE IF NOT EXISTS keys (
     kind TEXT NOT NULL, key TEXT NOT NULL, record_id TEXT NOT NULL, party INTEGER NOT NULL,
-    date_sort TEXT NOT NULL, PRIMARY KEY (kind, key, record_id, party)) WITHOUT ROWID;
+    date_sort TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS parties (
     record_id TEXT NOT NULL, party INTEGER NOT NULL, sex TEXT, birth_year INTEGER,
-    last4_18 TEXT, last4_printed TEXT, PRIMARY KEY (record_id, party)) WITHOUT ROWID;
+    last4_18 TEXT, last4_printed TEXT);
 CREATE VIRTUAL TABLE IF NOT EXISTS pinyin_fts USING fts5 (
     record_id UNINDEXED, party UNINDEXED, date_sort UNINDEXED, pinyin,
     tokenize = 'unicode61 remove_diacritics 2');
 """
+# Created after the bulk insert of a rebuild (one sort instead of random B-tree inserts).
+_INDEXES = """
+CREATE UNIQUE INDEX IF NOT EXISTS docs_by_id ON docs (record_id);
+CREATE INDEX IF NOT EXISTS docs_by_date ON docs (date_sort DESC, record_id);
+CREATE INDEX IF NOT EXISTS keys_by_key ON keys (kind, key, date_sort DESC, record_id, party);
+CREATE UNIQUE INDEX IF NOT EXISTS parties_by_record ON parties (record_id, party);
+"""
+_SCHEMA = _TABLES + _INDEXES
 
 
 def doc_key_rows(doc: IndexDoc) -> list[tuple[str, str, str, int, str]]:
@@ -161,8 +171,9 @@ class SqliteBackend:
             rowid, body = row
             old = doc_from_json(body)
             conn.executemany(
-                "DELETE FROM keys WHERE kind=? AND key=? AND record_id=? AND party=?",
-                [r[:4] for r in doc_key_rows(old)],
+                "DELETE FROM keys WHERE kind=? AND key=? AND record_id=? AND party=? "
+                "AND date_sort=?",
+                doc_key_rows(old),
             )
             conn.execute("DELETE FROM parties WHERE record_id = ?", (record_id,))
             conn.execute(
@@ -194,7 +205,8 @@ class SqliteBackend:
         try:
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")
-            conn.executescript(_SCHEMA)
+            conn.execute("PRAGMA cache_size=-256000")
+            conn.executescript(_TABLES)
             conn.execute("BEGIN")
             batch: list[IndexDoc] = []
             for doc in docs:
@@ -205,6 +217,9 @@ class SqliteBackend:
                     batch = []
             _insert_docs(conn, batch)
             count += len(batch)
+            conn.execute("COMMIT")
+            conn.executescript(_INDEXES)
+            conn.execute("BEGIN")
             _put_meta(conn, "cursor", str(int(cursor)))
             _put_meta(conn, "schema_version", SCHEMA_VERSION)
             conn.execute("COMMIT")
@@ -258,7 +273,7 @@ class SqliteBackend:
         hits = []
         for record_id, tier_value, _ in rows:
             hits.append(_hit(record_id, tier_value, bodies.get(record_id), query))
-        return SearchResults(total, hits)
+        return SearchResults(total, hits, total >= CANDIDATE_CAP)
 
     def _bodies(self, record_ids: list[str]) -> dict[str, IndexDoc]:
         marks = ",".join("?" * len(record_ids))
@@ -293,17 +308,19 @@ def _put_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
 
 
 def _insert_docs(conn: sqlite3.Connection, docs: Sequence[IndexDoc]) -> None:
-    for doc in docs:
-        cur = conn.execute(
-            "INSERT INTO docs(record_id, record_type, status, date_sort, body) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (doc.record_id, doc.record_type, doc.status, doc.date_sort, doc_to_json(doc)),
+    """Insert new documents (none of them may be stored yet), one executemany per table."""
+    if not docs:
+        return
+    first = int(conn.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM docs").fetchone()[0])
+    doc_rows, key_rows, party_rows, fts_rows = [], [], [], []
+    for offset, doc in enumerate(docs):
+        rowid = first + offset
+        doc_rows.append(
+            (rowid, doc.record_id, doc.record_type, doc.status, doc.date_sort, doc_to_json(doc))
         )
-        rowid = int(cur.lastrowid or 0)
-        conn.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?, ?, ?, ?)", doc_key_rows(doc))
+        key_rows.extend(doc_key_rows(doc))
         for index, party in enumerate(doc.parties):
-            conn.execute(
-                "INSERT OR REPLACE INTO parties VALUES (?, ?, ?, ?, ?, ?)",
+            party_rows.append(
                 (
                     doc.record_id,
                     index,
@@ -311,15 +328,24 @@ def _insert_docs(conn: sqlite3.Connection, docs: Sequence[IndexDoc]) -> None:
                     party.birth_year,
                     party.id_18[-4:] if party.id_18 else None,
                     party.id_printed[-4:] if party.id_printed else None,
-                ),
+                )
             )
             pinyin = " ".join(party.keys.get("pinyin", []))
             if pinyin:
-                conn.execute(
-                    "INSERT INTO pinyin_fts(rowid, record_id, party, date_sort, pinyin) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (rowid * PARTY_STRIDE + index, doc.record_id, index, doc.date_sort, pinyin),
+                fts_rows.append(
+                    (rowid * PARTY_STRIDE + index, doc.record_id, index, doc.date_sort, pinyin)
                 )
+    conn.executemany(
+        "INSERT INTO docs(rowid, record_id, record_type, status, date_sort, body) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        doc_rows,
+    )
+    conn.executemany("INSERT INTO keys VALUES (?, ?, ?, ?, ?)", key_rows)
+    conn.executemany("INSERT INTO parties VALUES (?, ?, ?, ?, ?, ?)", party_rows)
+    conn.executemany(
+        "INSERT INTO pinyin_fts(rowid, record_id, party, date_sort, pinyin) VALUES (?, ?, ?, ?, ?)",
+        fts_rows,
+    )
 
 
 def _filters(query: SearchQuery, alias: str) -> tuple[list[str], list[object]]:
@@ -379,48 +405,45 @@ def _party_filters(query: SearchQuery) -> tuple[list[str], list[object]]:
 def _search_sql(
     query: SearchQuery, parts: dict[str, list[matching.KeySpec]]
 ) -> tuple[str, list[object]]:
-    """One statement: matched rows per key -> group per record -> page + total."""
+    """One statement: newest CANDIDATE_CAP rows per key (filters applied inside, so the
+    index streams in date order) -> group per record -> page + total."""
     page = [query.limit, query.offset]
     if not parts:
-        where, params = _filters(query, "d")
-        clause = " AND ".join(where)
+        where, doc_params = _filters(query, "d")
         if not where:
             return "SELECT NULL, NULL, NULL WHERE 0", []
         sql = (
-            f"SELECT d.record_id, {TIERS['filter']}, COUNT(*) OVER () FROM docs d "
-            f"WHERE {clause} ORDER BY d.date_sort DESC, d.record_id LIMIT ? OFFSET ?"
+            f"SELECT record_id, {TIERS['filter']}, COUNT(*) OVER () FROM ("
+            f"SELECT d.record_id, d.date_sort FROM docs d WHERE {' AND '.join(where)} "
+            "ORDER BY d.date_sort DESC, d.record_id LIMIT ?) "
+            "ORDER BY date_sort DESC, record_id LIMIT ? OFFSET ?"
         )
-        return sql, [*params, *page]
-    values: list[str] = []
-    params = []
-    prefix_terms: list[tuple[str, str]] = []
+        return sql, [*doc_params, CANDIDATE_CAP, *page]
+    selects: list[str] = []
+    params: list[object] = []
     for part, specs in parts.items():
         for tier, kind, key in specs:
             if kind == "pinyin_prefix":
-                prefix_terms.append((part, key))
+                where, filter_params = _filters(query, "f")
+                selects.append(
+                    f"SELECT * FROM (SELECT ? AS part, {TIERS[tier]} AS tier, f.record_id, "
+                    "f.party, f.date_sort FROM pinyin_fts f WHERE pinyin_fts MATCH ? "
+                    f"{''.join(' AND ' + w for w in where)} LIMIT ?)"
+                )
+                params += [part, matching.fts5_quote(key) + " *", *filter_params, CANDIDATE_CAP]
                 continue
-            values.append("(?, ?, ?, ?)")
-            params += [part, kind, key, TIERS[tier]]
-    selects = []
-    if values:
-        selects.append(
-            "SELECT q.part AS part, q.tier AS tier, k.record_id AS record_id, k.party AS party, "
-            "k.date_sort AS date_sort FROM q CROSS JOIN keys k "
-            "ON k.kind = q.kind AND k.key = q.key"
-        )
-    for part, key in prefix_terms:
-        selects.append(
-            f"SELECT ?, {TIERS['partial']}, f.record_id, f.party, f.date_sort "
-            "FROM pinyin_fts f WHERE pinyin_fts MATCH ?"
-        )
-        params += [part, matching.fts5_quote(key) + " *"]
-    where, filter_params = _filters(query, "m")
-    with_q = f"q(part, kind, key, tier) AS (VALUES {', '.join(values)})," if values else ""
+            where, filter_params = _filters(query, "k")
+            selects.append(
+                f"SELECT * FROM (SELECT ? AS part, {TIERS[tier]} AS tier, k.record_id, "
+                "k.party, k.date_sort FROM keys k WHERE k.kind = ? AND k.key = ? "
+                f"{''.join(' AND ' + w for w in where)} "
+                "ORDER BY k.date_sort DESC LIMIT ?)"
+            )
+            params += [part, kind, key, *filter_params, CANDIDATE_CAP]
     sql = (
-        f"WITH {with_q} m AS ({' UNION ALL '.join(selects)}) "
+        f"WITH m AS ({' UNION ALL '.join(selects)}) "
         "SELECT m.record_id, MAX(m.tier) AS best, COUNT(*) OVER () FROM m "
-        f"WHERE {' AND '.join(where) or '1'} "
         "GROUP BY m.record_id HAVING COUNT(DISTINCT m.part) = ? "
         "ORDER BY best DESC, MAX(m.date_sort) DESC, m.record_id LIMIT ? OFFSET ?"
     )
-    return sql, [*params, *filter_params, len(parts), *page]
+    return sql, [*params, len(parts), *page]

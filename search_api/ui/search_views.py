@@ -164,6 +164,7 @@ def search_json() -> Any:
     user = current_user()
     return {
         "total": results.total,
+        "total_is_lower_bound": results.total_is_lower_bound,
         "query_kind": query_kind(query),
         "hits": hit_rows(results, bool(user and user.can_see_full_id)),
     }
