@@ -186,16 +186,17 @@ def check_candidate(
             "split it into one file per record or raise max_file_bytes.",
         )
     kind = sniff_type(read_head(candidate.path))
+    digest = sha256_file(candidate.path)
+    after = os.stat(candidate.path)
+    if after.st_size != candidate.size or after.st_mtime != candidate.mtime:
+        return IntakeCheck("still_growing", _STILL_GROWING)
     if kind is None:
         return IntakeCheck(
             "unsupported_type",
             "Not a PNG, JPEG, TIFF or PDF file (checked by content, not by name): "
             "export the scan in one of these formats.",
+            digest,
         )
-    digest = sha256_file(candidate.path)
-    after = os.stat(candidate.path)
-    if after.st_size != candidate.size or after.st_mtime != candidate.mtime:
-        return IntakeCheck("still_growing", _STILL_GROWING)
     return IntakeCheck(None, "", digest, kind)
 
 
