@@ -20,7 +20,14 @@ from typing import Any
 
 from ocr import values as V
 from ocr.labels import PARTY_FIELDS
-from ocr.layout import Segment, column_below, merge_digit_boxes, row_to_right, segment_lines
+from ocr.layout import (
+    Segment,
+    column_below,
+    is_vertical,
+    merge_digit_boxes,
+    row_to_right,
+    segment_lines,
+)
 from ocr.parties import FIRST, HUSBAND, SECOND, WIFE, slot_of, slots_in_line
 from ocr.result import Reading, era_of
 from ocr.rules import record_type_of
@@ -92,6 +99,8 @@ def _value_segments(label: Segment, segments: list[Segment]) -> list[Segment]:
     nxt = segments[label.index + 1] if label.index + 1 < len(segments) else None
     if nxt is not None and nxt.line == label.line and nxt.label is None:
         return [nxt]
+    if is_vertical(label.bbox, label.text):
+        return _below(label, segments)[:2]
     right = row_to_right(label, segments, max_gap=20 * label.height)
     if right:
         return merge_digit_boxes(right)
@@ -162,19 +171,31 @@ def page_text(segments: list[Segment], page: int) -> tuple[str, list[tuple[int, 
     """
     from ocr.layout import same_row
 
-    segs = sorted((s for s in segments if s.page == page), key=lambda s: (s.top, s.left))
+    on_page = [s for s in segments if s.page == page]
+    vertical = sum(is_vertical(s.bbox, s.text) for s in on_page) > len(on_page) / 2
+    if vertical:  # 竖排: columns right to left, each top to bottom
+        segs = sorted(on_page, key=lambda s: (-s.right, s.top))
+        same = _same_column
+    else:
+        segs = sorted(on_page, key=lambda s: (s.top, s.left))
+        same = same_row
     rows: list[list[Segment]] = []
     for seg in segs:
-        if rows and same_row(rows[-1][0], seg):
+        if rows and same(rows[-1][0], seg):
             rows[-1].append(seg)
         else:
             rows.append([seg])
     text, spans = "", []
     for row in rows:
-        for seg in sorted(row, key=lambda s: s.left):
+        for seg in sorted(row, key=lambda s: s.top if vertical else s.left):
             spans.append((len(text), seg))
             text += re.sub(r"\s", "", V.halfwidth(seg.text).replace("(", "（").replace(")", "）"))
     return text, spans
+
+
+def _same_column(a: Segment, b: Segment) -> bool:
+    overlap = min(a.right, b.right) - max(a.left, b.left)
+    return overlap >= 0.5 * min(a.bbox[2], b.bbox[2])
 
 
 def _segment_at(spans: list[tuple[int, Segment]], offset: int) -> Segment:
@@ -229,7 +250,23 @@ def read_sentence(segments: list[Segment]) -> list[Found]:
 
 
 def _below(anchor: Segment, segments: list[Segment], rows: float = 3.0) -> list[Segment]:
-    """Unlabelled segments under ``anchor`` (overlapping its span), nearest first."""
+    """Unlabelled segments after ``anchor`` in reading order, nearest first.
+
+    Under it (overlapping its span) in horizontal writing; in the next columns to
+    its left (overlapping its height) in vertical writing.
+    """
+    if is_vertical(anchor.bbox, anchor.text):
+        width = anchor.bbox[2]
+        left = [
+            s
+            for s in segments
+            if s.page == anchor.page
+            and s.label is None
+            and s.index != anchor.index
+            and anchor.left - rows * width <= s.right <= anchor.left + 0.3 * width
+            and min(s.bottom, anchor.bottom) - max(s.top, anchor.top) > 0
+        ]
+        return sorted(left, key=lambda s: -s.right)
     out = [
         s
         for s in segments

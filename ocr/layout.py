@@ -59,9 +59,17 @@ class Segment:
         return self.bbox[1] + self.bbox[3] / 2
 
 
+def is_vertical(bbox: list[int] | tuple[int, ...], text: str) -> bool:
+    """A line written top to bottom (竖排): much taller than wide, several characters."""
+    return len(text) >= 2 and bbox[3] > 1.5 * bbox[2]
+
+
 def _sub_bbox(line: TextLine, start: int, end: int) -> tuple[int, int, int, int]:
     x, y, w, h = line.bbox
     n = max(1, len(line.text))
+    if is_vertical(line.bbox, line.text):
+        y0, y1 = y + round(h * start / n), y + round(h * end / n)
+        return (x, y0, w, max(1, y1 - y0))
     x0 = x + round(w * start / n)
     x1 = x + round(w * end / n)
     return (x0, y, max(1, x1 - x0), h)

@@ -121,3 +121,22 @@ def stacked_no_heading_form() -> list[TextLine]:
         y += 60
     out.append(line("结婚证号：J620722-2005-000123", 200, y))
     return out
+
+
+def column(text: str, x: int, y: int, conf: float = 0.99) -> TextLine:
+    """A vertical line (竖排): one glyph per row."""
+    return TextLine(text=text, bbox=[x, y, CHAR, CHAR * len(text)], confidence=conf, page=0)
+
+
+def vertical_certificate() -> list[TextLine]:
+    """A 1950s certificate written in columns, right to left, as RapidOCR returns it."""
+    return [
+        column("結婚證", 1800, 100),
+        column("高民婚字第032號", 1700, 100),
+        column("茲有陳國華（男，二十五歲）與劉", 1500, 100),
+        column("淑貞（女，二十二歲）自願結婚，", 1400, 100),
+        column("經審查合於婚姻法的規定，發給此證。", 1300, 100),
+        column("發證機關：", 900, 300),
+        column("高臺縣人民政府", 800, 300),
+        column("一九五三年三月十二日", 700, 300),
+    ]

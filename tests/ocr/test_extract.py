@@ -13,6 +13,7 @@ from tests.ocr.forms import (
     stacked_no_heading_form,
     traditional_form,
     two_column_form,
+    vertical_certificate,
 )
 
 
@@ -171,3 +172,16 @@ def test_empty_page_gives_an_unknown_record_for_review():
     assert reading.record_type == "unknown"
     assert "missing: registration_date" in reading.review_reasons
     assert len(reading.parties) == 2 and reading.parties[0].name is None
+
+
+def test_vertical_certificate_read_right_to_left():
+    reading = assess(extract_fields(vertical_certificate()))
+    husband, wife = reading.parties
+    assert (husband.name, husband.sex, husband.age) == ("陳國華", "M", 25)
+    assert (wife.name, wife.sex, wife.age) == ("劉淑貞", "F", 22)
+    assert reading.registration_date == "1953-03-12"  # the date under the office (落款)
+    assert "date_from_signoff" in reading.fields["registration_date"].issues
+    assert reading.office == "高臺縣人民政府"
+    assert reading.certificate_no == "高民婚字第032號"
+    assert reading.record_type == "marriage"
+    assert reading.review_reasons == []
