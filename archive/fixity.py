@@ -41,6 +41,7 @@ SKIP_DIRS = {ocfl.STAGING_DIR, ocfl.QUARANTINE_DIR}
 
 Expected = dict[tuple[str, str], tuple[int, str]]  # (record_id, path) -> (size, sha256)
 PlanItem = tuple[str, str, str, Path, tuple[int, str]]  # copy, record, path, file, expected
+CHUNK_FILES = 2048  # bounded number of queued hash jobs (memory stays flat)
 
 
 def list_root(root: Path) -> set[str]:
@@ -78,45 +79,16 @@ def audit(
     progress: Callable[[int, int], None] | None = None,
     threads: int = HASH_THREADS,
 ) -> VerifyReport:
-    """Audit both copies with ``threads`` hashing threads; returns every finding."""
+    """Audit both copies with ``threads`` hashing threads; returns every finding.
+
+    One copy at a time, so memory holds one copy's expectations, not both.
+    """
     report = VerifyReport()
     objects = dict(catalog.query(sql.LIST_RECORD_PATHS))
-    owner = {path: rid for rid, path in objects.items()}
-    plan: list[PlanItem] = []
+    counter = _Progress(progress, int(catalog.scalar(sql.COUNT_PACKAGE_FILES) or 0))
     for copy, root in roots.items():
-        expected: Expected = {
-            (rid, path): (int(size), str(sha))
-            for rid, path, size, sha in catalog.query(sql.LIST_PACKAGE_FILES, (copy,))
-        }
-        try:
-            present = list_root(root)
-        except OSError as exc:
-            detail = f"copy {copy} unreadable: {exc.strerror or exc}"
-            report.findings.extend(
-                VerifyFinding("could_not_check", copy, rid, None, detail=detail)
-                for rid in sorted(objects)
-            )
-            continue
-        tracked: set[str] = set(ocfl.ROOT_FILES)
-        for (rid, path), want in expected.items():
-            full = f"{objects[rid]}/{path}"
-            tracked.add(full)
-            if full in present:
-                plan.append((copy, rid, path, root / full, want))
-            else:
-                category = "manifest_missing" if path == ocfl.INVENTORY else "missing"
-                report.findings.append(VerifyFinding(category, copy, rid, path, want[1], None))
-        for full in sorted(present - tracked):
-            depth = ocfl.OBJECT_PATH_DEPTH
-            parts = full.split("/", depth)
-            owner_id = owner.get("/".join(parts[:depth])) if len(parts) > depth else None
-            path = parts[depth] if owner_id else full
-            report.findings.append(
-                VerifyFinding(
-                    "extra", copy, owner_id, path, None, None, "file not recorded in the catalog"
-                )
-            )
-    _hash_plan(plan, report, progress, threads)
+        plan = _plan_copy(catalog, copy, root, objects, report)
+        _hash_plan(plan, report, counter, threads)
     report.findings.sort(key=lambda f: (f.record_id or "", f.copy, f.path or "", f.category))
     log.info(
         "audit: %s files, %s bytes, %s findings",
@@ -127,13 +99,59 @@ def audit(
     return report
 
 
-CHUNK_FILES = 2048  # bounded number of queued hash jobs (memory stays flat)
+class _Progress:
+    def __init__(self, callback: Callable[[int, int], None] | None, total: int) -> None:
+        self.callback, self.total, self.done = callback, total, 0
+
+    def add(self, n: int) -> None:
+        self.done += n
+        if self.callback is not None:
+            self.callback(min(self.done, self.total), self.total)
+
+
+def _plan_copy(
+    catalog: Catalog, copy: str, root: Path, objects: dict[str, str], report: VerifyReport
+) -> list[PlanItem]:
+    """Files of one copy to hash; missing/extra/unreadable findings go to ``report``."""
+    expected: Expected = {
+        (rid, path): (int(size), str(sha))
+        for rid, path, size, sha in catalog.query(sql.LIST_PACKAGE_FILES, (copy,))
+    }
+    try:
+        present = list_root(root)
+    except OSError as exc:
+        detail = f"copy {copy} unreadable: {exc.strerror or exc}"
+        report.findings.extend(
+            VerifyFinding("could_not_check", copy, rid, None, detail=detail)
+            for rid in sorted(objects)
+        )
+        return []
+    plan: list[PlanItem] = []
+    tracked: set[str] = set(ocfl.ROOT_FILES)
+    for (rid, path), want in expected.items():
+        full = f"{objects[rid]}/{path}"
+        tracked.add(full)
+        if full in present:
+            plan.append((copy, rid, path, root / full, want))
+        else:
+            category = "manifest_missing" if path == ocfl.INVENTORY else "missing"
+            report.findings.append(VerifyFinding(category, copy, rid, path, want[1], None))
+    owner = {path: rid for rid, path in objects.items()}
+    depth = ocfl.OBJECT_PATH_DEPTH
+    for full in sorted(present - tracked):
+        parts = full.split("/", depth)
+        owner_id = owner.get("/".join(parts[:depth])) if len(parts) > depth else None
+        path = parts[depth] if owner_id else full
+        report.findings.append(
+            VerifyFinding("extra", copy, owner_id, path, None, None, "not recorded in the catalog")
+        )
+    return plan
 
 
 def _hash_plan(
     plan: list[PlanItem],
     report: VerifyReport,
-    progress: Callable[[int, int], None] | None,
+    counter: _Progress,
     threads: int,
 ) -> None:
     total = len(plan)
@@ -145,8 +163,7 @@ def _hash_plan(
                 finding = _judge(item, result, report)
                 if finding is not None:
                     report.findings.append(finding)
-            if progress is not None:
-                progress(min(start + CHUNK_FILES, total), total)
+            counter.add(len(chunk))
 
 
 def _judge(

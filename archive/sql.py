@@ -188,6 +188,7 @@ UPSERT_PACKAGE_FILE = """INSERT INTO package_files (record_id, copy, path, size,
     size = excluded.size, sha256 = excluded.sha256, sm3 = excluded.sm3"""
 LIST_PACKAGE_FILES = """SELECT record_id, path, size, sha256 FROM package_files
     WHERE copy = ? ORDER BY record_id, path"""
+COUNT_PACKAGE_FILES = "SELECT COUNT(*) FROM package_files"
 GET_PACKAGE_FILE = """SELECT size, sha256 FROM package_files
     WHERE record_id = ? AND copy = ? AND path = ?"""
 LIST_PACKAGE_FILES_OF_RECORD = """SELECT path, size, sha256 FROM package_files

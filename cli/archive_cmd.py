@@ -51,15 +51,16 @@ def _print_human(report: VerifyReport) -> None:
 def verify_cmd(repair: bool, as_json: bool) -> None:
     """Fixity audit of both copies against the catalog (exit 76 on any finding)."""
     with Archive.open(get_settings()) as archive:
-        progress = None
-        if sys.stderr.isatty():
-            bar = click.progressbar(length=1, label="verifying", file=sys.stderr)
+        if not sys.stderr.isatty():
+            report = archive.verify(repair=repair)
+        else:
+            with click.progressbar(length=1, label="verifying", file=sys.stderr) as bar:
 
-            def progress(done: int, total: int) -> None:
-                bar.length = max(total, 1)
-                bar.update(done - bar.pos)
+                def progress(done: int, total: int) -> None:
+                    bar.length = max(total, 1)
+                    bar.update(done - bar.pos)
 
-        report = archive.verify(repair=repair, progress=progress)
+                report = archive.verify(repair=repair, progress=progress)
     if as_json:
         click.echo(json.dumps(_report_dict(report), ensure_ascii=False, indent=2))
     else:

@@ -231,3 +231,10 @@ def test_replaced_blank_disk_is_refilled_by_repair(archive: Archive, tmp_path: P
         assert report.ok and {f.category for f in report.findings} == {"repaired"}
         assert reopened.verify().findings == []
         assert reopened.degraded() == ["both copies on one disk"]
+
+
+def test_progress_reaches_the_total(archive: Archive) -> None:
+    calls: list[tuple[int, int]] = []
+    report = archive.verify(progress=lambda done, total: calls.append((done, total)))
+    assert calls and calls[-1] == (report.files_checked, report.files_checked)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
