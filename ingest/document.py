@@ -23,6 +23,7 @@ from ingest import quality
 from ingest.intake import record_id_for
 from ingest.loading import LoadedPage, is_blank, load_pages
 from ingest.prepare import LineScorer, PreparedPage, prepare_page
+from ingest.report import code_trace
 from schemas.errors import InputRejected, MarriageArchiveError
 from schemas.model import FieldInfo, Page, Party, Record, RecordStatus, RecordType, TextLine
 from schemas.settings import Settings
@@ -106,7 +107,9 @@ def process_document(task: Task, readers: Readers, settings: Settings) -> Docume
     except MarriageArchiveError as exc:
         result.reason_code, result.message = "failed", f"{exc.code}: {exc.message}"
     except Exception as exc:  # the per-document boundary: one bad file must not stop a batch
-        log.exception("document failed: %s (%s)", type(exc).__name__, task.sha256[:12])
+        log.error(
+            "document failed: %s (%s)\n%s", type(exc).__name__, task.sha256[:12], code_trace(exc)
+        )
         result.reason_code = "failed"
         result.message = (
             f"Internal error ({type(exc).__name__}); the file is untouched. "

@@ -46,6 +46,7 @@ from ingest.report import (
     SKIPPED,
     BatchResult,
     FileOutcome,
+    code_trace,
     write_rescan_csv,
 )
 from schemas.errors import MarriageArchiveError, ValidationFailed
@@ -249,7 +250,9 @@ class _Run:
                 files=self._names(done),
             )
         except Exception as exc:  # per-document boundary in the parent
-            log.exception("commit failed: %s (%s)", type(exc).__name__, done.sha256[:12])
+            log.error(
+                "commit failed: %s (%s)\n%s", type(exc).__name__, done.sha256[:12], code_trace(exc)
+            )
             return FileOutcome(
                 done.relpath,
                 FAILED,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -101,6 +102,14 @@ class BatchResult:
 
 
 RESCAN_HEADER = ("path", "reason_code", "message", "sha256")
+
+
+def code_trace(exc: BaseException) -> str:
+    """Where an error happened (files, lines, functions) without its message or values.
+
+    Exception messages can carry recognized text (names, ID numbers); logs must not.
+    """
+    return "".join(traceback.format_tb(exc.__traceback__)).rstrip()
 
 
 def _cell(value: str) -> str:
