@@ -18,6 +18,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from schemas.idnumber import check_char
+from schemas.names import simplify_name
 from synth.text import format_age, format_date, format_month, in_script, pick_labels
 
 ERAS: dict[str, tuple[int, int]] = {
@@ -171,6 +172,22 @@ def person_name(rng: np.random.Generator, sex: str, ethnicity: str) -> str:
     return surname + given
 
 
+def traditional_name(simplified: str) -> str:
+    """A name as written in traditional script.
+
+    Character-by-character conversion is wrong for some surnames (于 is not 於,
+    余 is not 餘): a character whose traditional form does not simplify back to
+    it is kept as it is, as such names are written.
+    """
+    trad = list(in_script(simplified, True))
+    if len(trad) != len(simplified):
+        return simplified
+    for i, ch in enumerate(simplified):
+        if simplify_name(trad[i]) != ch:
+            trad[i] = ch
+    return "".join(trad)
+
+
 def _random_date(rng: np.random.Generator, first: date, last: date) -> date:
     return first + timedelta(days=int(rng.integers((last - first).days + 1)))
 
@@ -272,10 +289,11 @@ def _party(
     elif era == "2000+":
         id15 = id18 = id_number_18(rng, region, birth, sex)
     town = _choice(rng, TOWNS)
+    name = traditional_name(simplified) if traditional else simplified
     return PartySpec(
         role=role,
-        name=in_script(simplified, traditional),
-        name_simplified=simplified,
+        name=name,
+        name_simplified=simplify_name(name),  # the project's normalizer (e.g. 昇 -> 升)
         sex=sex,
         birth=birth,
         age=age,

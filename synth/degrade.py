@@ -73,9 +73,10 @@ def fade_ink(ink: np.ndarray, rng: np.random.Generator, fade: float) -> np.ndarr
     """Lighten the uint8 ink layer unevenly by ``fade`` (0..1): old, sun-bleached ink."""
     h, w = ink.shape[:2]
     keep = np.clip(1.0 - fade * (0.7 + _low_freq(rng, h // 4, w // 4, 8, 0.3)), 0.15, 1.0)
-    keep3 = cv2.cvtColor(cv2.resize(keep, (w, h)), cv2.COLOR_GRAY2RGB)
+    keep8 = (cv2.resize(keep, (w, h)) * 255).astype(np.uint8)
+    keep3 = cv2.merge([keep8, keep8, keep8])
     absorb = cv2.subtract(np.full_like(ink, 255), ink)
-    absorb = cv2.multiply(absorb, keep3, dtype=cv2.CV_8U)
+    absorb = cv2.multiply(absorb, keep3, scale=1 / 255)
     return cv2.subtract(np.full_like(ink, 255), absorb)
 
 
@@ -125,10 +126,15 @@ def light_map(
     return full
 
 
+_LIGHT_UNIT = 200.0  # a light map of 1.0 is stored as 200, leaving room for brightening
+
+
 def shade(sheet: np.ndarray, light: np.ndarray) -> np.ndarray:
-    """Apply a multiplicative map to a uint8 sheet."""
-    out = cv2.multiply(sheet.astype(np.float32), light)
-    return np.clip(out, 0, 255, out=out).astype(np.uint8)
+    """Apply a multiplicative map (float, ~0.5..1.25) to a uint8 sheet, in uint8 arithmetic."""
+    light8 = np.clip(light * _LIGHT_UNIT, 0, 255).astype(np.uint8)
+    if sheet.ndim == 2 and light8.ndim == 3:
+        light8 = cv2.cvtColor(light8, cv2.COLOR_RGB2GRAY)
+    return cv2.multiply(sheet, light8, scale=1 / _LIGHT_UNIT)
 
 
 def _stain_factor(h: int, w: int, rng: np.random.Generator, count: int) -> np.ndarray:

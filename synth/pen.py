@@ -197,7 +197,11 @@ class Pen:
     def _glyph(
         self, cx: float, cy: float, ch: str, size_mm: float, angle: float, color: Color, face: str
     ) -> None:
-        size = max(6, self.px(size_mm))
+        # sizes in steps of ~3 %: each distinct size is a font load, and jitter finer
+        # than that is invisible anyway
+        raw = max(6, self.px(size_mm))
+        step = max(1, raw // 32)
+        size = raw - raw % step
         f = font(font_for(face, ch), size)
         box = int(size * 1.5)
         mask = Image.new("L", (box, box), 0)
