@@ -254,7 +254,9 @@ def render(result: dict, args: argparse.Namespace, audit: dict) -> str:
         SECTION,
         "",
         f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.machine()}, "
-        f"{os.cpu_count()} cores shared with other work, Python {platform.python_version()}. "
+        f"{os.cpu_count()} cores shared with other work (1-min load average "
+        f"{args.load_before:.1f} before the run, {os.getloadavg()[0]:.1f} after), "
+        f"Python {platform.python_version()}. "
         f"Index: {args.records:,} synthetic records (sqlite backend); catalog: {args.catalog} of "
         "them archived through `Archive.commit_record` (see the module docstring for why). "
         f"Server: `marriage-archive serve` (waitress, 8 threads); load generator: a separate "
@@ -327,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
         queries_path.write_text(json.dumps(build_home(home, args.records, args.catalog)))
     settings = load_settings(environ={}, home=home)
     key = create_key(settings, "bench load generator", "lookup")
+    args.load_before = os.getloadavg()[0]
     before = _audit_count(settings)
     port = _free_port()
     server = start_server(home, port)
