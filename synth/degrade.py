@@ -131,7 +131,7 @@ _LIGHT_UNIT = 200.0  # a light map of 1.0 is stored as 200, leaving room for bri
 
 def shade(sheet: np.ndarray, light: np.ndarray) -> np.ndarray:
     """Apply a multiplicative map (float, ~0.5..1.25) to a uint8 sheet, in uint8 arithmetic."""
-    light8 = np.clip(light * _LIGHT_UNIT, 0, 255).astype(np.uint8)
+    light8: np.ndarray = np.clip(light * _LIGHT_UNIT, 0, 255).astype(np.uint8)
     if sheet.ndim == 2 and light8.ndim == 3:
         light8 = cv2.cvtColor(light8, cv2.COLOR_RGB2GRAY)
     return cv2.multiply(sheet, light8, scale=1 / _LIGHT_UNIT)
