@@ -32,8 +32,21 @@ log = logging.getLogger("marriage_archive.ingest")
 _READY_TIMEOUT_S = 180.0
 
 
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this worker when the ingest process dies (even by kill -9)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the worker ends at its next pipe read
+        pass
+
+
 def _worker_main(conn: Connection, settings: Settings, engine_name: str) -> None:
     """Entry point of a worker process: build engines once, then serve tasks."""
+    _die_with_parent()
     os.environ["OMP_THREAD_LIMIT"] = "1"
     os.environ["OMP_NUM_THREADS"] = "1"
     from ingest.document import Readers, process_document

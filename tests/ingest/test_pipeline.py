@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import shutil
@@ -27,6 +28,20 @@ from tests.ingest.files import (
 )
 
 pytestmark = pytest.mark.slow
+
+
+def _session_members(sid: int) -> list[int]:
+    """Live processes of the session ``sid`` (the ingest command started its own)."""
+    import psutil
+
+    members = []
+    for process in psutil.process_iter(["pid", "status"]):
+        try:
+            if os.getsid(process.pid) == sid and process.info["status"] != psutil.STATUS_ZOMBIE:
+                members.append(process.pid)
+        except (ProcessLookupError, PermissionError):
+            continue
+    return members
 
 
 def _sources(truth) -> dict[str, str]:
@@ -163,8 +178,16 @@ def test_kill_9_mid_batch_then_rerun_leaves_exactly_one_record_per_file(
                     break
                 time.sleep(0.1)
             assert proc.poll() is None, "the batch ended before it could be killed"
+            os.kill(proc.pid, signal.SIGKILL)  # only the ingest command itself
+            proc.wait()
+            # Its workers die with it (PR_SET_PDEATHSIG), they do not work on as orphans.
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and _session_members(proc.pid):
+                time.sleep(0.2)
+            assert not _session_members(proc.pid)
         finally:
-            os.killpg(proc.pid, signal.SIGKILL)  # the command and its worker: our own group
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)  # cleanup of our own session, if any
             proc.wait()
     settings = ingest_settings(home)
     with Archive.open(settings) as archive:
