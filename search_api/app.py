@@ -22,6 +22,7 @@ from search_api import auth, ops
 from search_api.ops import Metrics
 from search_api.search.base import SearchBackend
 from search_api.search.feed import IndexFollower
+from search_api.search.matching import warm_up
 from search_api.search.registry import get_backend
 
 log = logging.getLogger("marriage_archive.search_api.app")
@@ -69,6 +70,7 @@ def _open_archive(settings: Settings) -> tuple[Archive | None, str | None]:
 
 def _open_search(settings: Settings) -> SearchBackend:
     backend = get_backend(settings)
+    warm_up()
     try:
         backend.ensure_ready()
     except MarriageArchiveError as exc:  # search degraded; record pages still work

@@ -168,6 +168,12 @@ def last4_of(query: SearchQuery) -> str | None:
     return value[-4:] if len(value) >= 4 else value or None
 
 
+def warm_up() -> None:
+    """Build the lazy tables (pinyin syllables, OpenCC) before the first clerk waits."""
+    for text in ("張偉", "zhangwei"):
+        query_parts(parse_user_query(text))
+
+
 def fts5_quote(text: str) -> str:
     """One FTS5 string literal: the text in double quotes, inner quotes doubled."""
     return '"' + text.replace('"', '""') + '"'
@@ -214,13 +220,16 @@ def _reason(spec: KeySpec, party: PartyDoc | None) -> str:
     return texts.get(kind, f"{who}{kind}")
 
 
-def best_match(doc: IndexDoc, query: SearchQuery) -> Match | None:
+def best_match(
+    doc: IndexDoc, query: SearchQuery, parts: dict[str, list[KeySpec]] | None = None
+) -> Match | None:
     """The best tier a document reaches for a query, with reasons; None if no match.
 
     Filters (dates, type, status, last 4, sex, birth year) are the backend's job;
     this only explains key matches. Filter-only queries give tier ``filter``.
+    ``parts`` (from :func:`query_parts`) saves recomputing them for every hit.
     """
-    parts = query_parts(query)
+    parts = query_parts(query) if parts is None else parts
     if not parts:
         return Match("filter", _filter_reasons(query), None)
     best_tier, best_party, reasons = "", None, []

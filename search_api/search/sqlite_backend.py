@@ -272,7 +272,7 @@ class SqliteBackend:
         bodies = self._bodies([r[0] for r in rows])
         hits = []
         for record_id, tier_value, _ in rows:
-            hits.append(_hit(record_id, tier_value, bodies.get(record_id), query))
+            hits.append(_hit(record_id, tier_value, bodies.get(record_id), query, parts))
         return SearchResults(total, hits, total >= CANDIDATE_CAP)
 
     def _bodies(self, record_ids: list[str]) -> dict[str, IndexDoc]:
@@ -291,8 +291,14 @@ class SqliteBackend:
 _TIER_BY_VALUE = {v: k for k, v in TIERS.items()}
 
 
-def _hit(record_id: str, tier_value: int, doc: IndexDoc | None, query: SearchQuery) -> SearchHit:
-    match = matching.best_match(doc, query) if doc else None
+def _hit(
+    record_id: str,
+    tier_value: int,
+    doc: IndexDoc | None,
+    query: SearchQuery,
+    parts: dict[str, list[matching.KeySpec]],
+) -> SearchHit:
+    match = matching.best_match(doc, query, parts) if doc else None
     tier = match.tier if match else _TIER_BY_VALUE.get(int(tier_value), "partial")
     reasons = match.reasons if match else []
     party = match.party_index if match else None
