@@ -268,6 +268,8 @@ def _write_audit(status: int) -> None:
             id_hmac=",".join(audit.subjects) or None,
             result_count=audit.result_count,
             request_id=request_id(),
-            detail=audit.detail or None,
+            detail={**audit.detail, "client_name": caller.client.name}
+            if caller.client
+            else (audit.detail or None),
         )
     )
