@@ -45,6 +45,7 @@ def all_files(root: Path) -> set[str]:
 PUBLISHED_AT_KILL = {
     "after_stage": (False, False),
     "after_copy_a": (True, False),
+    "after_stage_b": (True, False),
     "before_catalog": (True, True),
 }
 
