@@ -50,6 +50,7 @@ class Ctx:
     hand_face: str
     # where a printer fed the pre-printed form a little off (printed values only), mm
     feed_offset: tuple[float, float] = (0.0, 0.0)
+    label_scale: float = 1.0  # type size of this printing
 
     def _corrected(
         self, x: float, y: float, text: str, pt: float, max_w: float
@@ -60,7 +61,19 @@ class Ctx:
     def t(self, simplified: str) -> str:
         return self.spec.text(simplified)
 
-    def label(self, x: float, y: float, text: str, pt: float = 10.5, anchor: str = "lm") -> float:
+    def label(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        pt: float = 10.5,
+        anchor: str = "lm",
+        max_w: float | None = None,
+    ) -> float:
+        """Printed form text; set smaller when it would not fit ``max_w`` mm (a cell)."""
+        pt *= self.label_scale
+        if max_w and len(text) * pt * 0.3528 > max_w:
+            pt = max_w / (len(text) * 0.3528)
         return self.pen.printed(x, y, text, pt, self.label_face, PRINT_BLACK, anchor)
 
     def value(
@@ -123,6 +136,7 @@ def make_ctx(spec: RecordSpec, pen: Pen, rng: np.random.Generator, printed_value
         label_face=("ming_tc" if trad else ("ming_sc" if rng.random() < 0.3 else "serif_sc")),
         hand_face="kai_tc" if trad else "kai_sc",
         feed_offset=(float(rng.uniform(-2.5, 2.5)), float(rng.uniform(-2.0, 2.0))),
+        label_scale=float(rng.uniform(0.9, 1.1)),
     )
 
 
@@ -183,9 +197,12 @@ def table_left(c: Ctx) -> None:
     _title(c, 22, TITLES[s.record_type][int(pen.rng.integers(2))])
     c.label(w - 88, 36, s.labels["cert"] + "：", 10, "rm")
     c.value(w - 86, 36, s.certificate_no, 12, max_w=70)
-    x0, y = 15.0, 48.0
-    cols = [31.0, 58.0, 31.0, w - 30 - 120.0]
-    row = 11.0
+    rng = pen.rng  # each printing of the form has its own proportions
+    x0, y = float(rng.uniform(12, 20)), float(rng.uniform(44, 54))
+    lab_w = float(rng.uniform(27, 34))
+    val_w = (w - 2 * x0 - 2 * lab_w) / 2
+    cols = [lab_w, val_w, lab_w, val_w]
+    row = float(rng.uniform(9.5, 12.5))
     for p in s.parties:
         pen.rect(x0, y, sum(cols), row, 0.35, c.rule)
         c.label(
@@ -203,12 +220,12 @@ def table_left(c: Ctx) -> None:
             pen.grid(x0, y, cols, [row], 0.3, c.rule)
             for j, (lab, val) in enumerate(short[i : i + 2]):
                 cx = x0 + sum(cols[: 2 * j])
-                c.label(cx + 2, y + row / 2, lab, 10)
+                c.label(cx + 2, y + row / 2, lab, 10, max_w=cols[0] - 3)
                 c.value(cx + cols[0] + 3, y + row / 2, val, 12, max_w=cols[1] - 5)
             y += row
         for lab, val in long:
             pen.grid(x0, y, [cols[0], sum(cols[1:])], [row], 0.3, c.rule)
-            c.label(x0 + 2, y + row / 2, lab, 10)
+            c.label(x0 + 2, y + row / 2, lab, 10, max_w=cols[0] - 3)
             c.value(x0 + cols[0] + 3, y + row / 2, val, 12, max_w=sum(cols[1:]) - 6)
             y += row
         y += 5
@@ -265,23 +282,26 @@ def two_column(c: Ctx) -> None:
     w = pen.width_mm
     _title(c, 22, TITLES[s.record_type][int(pen.rng.integers(2))])
     c.label(16, 35, s.labels["cert"] + "：" + s.certificate_no, 10)
-    x0, y = 14.0, 42.0
-    cols = [30.0, (w - 58) / 2, (w - 58) / 2]
+    rng = pen.rng
+    x0, y = float(rng.uniform(10, 18)), float(rng.uniform(40, 46))
+    lab_w = float(rng.uniform(26, 36))
+    cols = [lab_w, (w - 2 * x0 - lab_w) / 2, (w - 2 * x0 - lab_w) / 2]
+    rh = float(rng.uniform(10.5, 13.5))
     hus, wif = (dict(party_fields(c, p)) for p in s.parties)
     keys = list(dict.fromkeys([*hus.keys(), *wif.keys()]))
-    rows = [12.0] * (len(keys) + 1)
+    rows = [rh] * (len(keys) + 1)
     pen.grid(x0, y, cols, rows, 0.35, c.rule)
-    c.label(x0 + cols[0] / 2, y + 6, c.t("项目"), 10, "mm")
-    c.label(x0 + cols[0] + cols[1] / 2, y + 6, s.labels["husband"], 11, "mm")
-    c.label(x0 + cols[0] + cols[1] + cols[2] / 2, y + 6, s.labels["wife"], 11, "mm")
+    c.label(x0 + cols[0] / 2, y + rh / 2, c.t("项目"), 10, "mm")
+    c.label(x0 + cols[0] + cols[1] / 2, y + rh / 2, s.labels["husband"], 11, "mm")
+    c.label(x0 + cols[0] + cols[1] + cols[2] / 2, y + rh / 2, s.labels["wife"], 11, "mm")
     for i, key in enumerate(keys, start=1):
-        cy = y + 12 * i + 6
-        c.label(x0 + 2, cy, key, 10)
+        cy = y + rh * i + rh / 2
+        c.label(x0 + 2, cy, key, 10, max_w=cols[0] - 3)
         c.value(x0 + cols[0] + 3, cy, hus.get(key, ""), 12, max_w=cols[1] - 5)
         c.value(x0 + cols[0] + cols[1] + 3, cy, wif.get(key, ""), 12, max_w=cols[2] - 5)
-    _signatures(c, x0 + 2, y + 12 * len(rows) + 12)
+    _signatures(c, x0 + 2, y + rh * len(rows) + 12)
     _archive_marks(c)
-    _footer(c, x0 + 60, y + 12 * len(rows) + 28)
+    _footer(c, x0 + 60, y + rh * len(rows) + 28)
 
 
 def _paragraph_segments(c: Ctx) -> list[tuple[str, bool]]:
@@ -443,16 +463,17 @@ def review_form(c: Ctx) -> None:
     hus, wif = (dict(party_fields(c, p)) for p in s.parties)
     keys = list(dict.fromkeys([*hus.keys(), *wif.keys()]))
     y = y0 + 46
-    pen.grid(x0, y, cols, [10.0] * (len(keys) + 1), 0.3)
-    c.label(x0 + cols[0] / 2, y + 5, "项目", 10, "mm")
-    c.label(x0 + cols[0] + cols[1] / 2, y + 5, s.labels["husband"], 10.5, "mm")
-    c.label(x0 + cols[0] + cols[1] + cols[2] / 2, y + 5, s.labels["wife"], 10.5, "mm")
+    rh = float(pen.rng.uniform(9.0, 11.5))
+    pen.grid(x0, y, cols, [rh] * (len(keys) + 1), 0.3)
+    c.label(x0 + cols[0] / 2, y + rh / 2, "项目", 10, "mm")
+    c.label(x0 + cols[0] + cols[1] / 2, y + rh / 2, s.labels["husband"], 10.5, "mm")
+    c.label(x0 + cols[0] + cols[1] + cols[2] / 2, y + rh / 2, s.labels["wife"], 10.5, "mm")
     for i, key in enumerate(keys, start=1):
-        cy = y + 10 * i + 5
-        c.label(x0 + 2, cy, key, 9.5)
+        cy = y + rh * i + rh / 2
+        c.label(x0 + 2, cy, key, 9.5, max_w=cols[0] - 3)
         c.value(x0 + cols[0] + 3, cy, hus.get(key, ""), 11.5, max_w=cols[1] - 5)
         c.value(x0 + cols[0] + cols[1] + 3, cy, wif.get(key, ""), 11.5, max_w=cols[2] - 5)
-    y += 10 * (len(keys) + 1) + 6
+    y += rh * (len(keys) + 1) + 6
     pen.rect(x0, y, full, 30, 0.3)
     c.label(x0 + 3, y + 6, "审查意见：", 10)
     pen.hand(
