@@ -30,7 +30,7 @@ from ocr.layout import (
 )
 from ocr.parties import FIRST, HUSBAND, SECOND, WIFE, slot_of, slots_in_line
 from ocr.result import Reading, era_of
-from ocr.rules import record_type_of
+from ocr.rules import in_document_script, is_traditional_document, record_type_of
 from schemas.model import TextLine
 
 
@@ -334,6 +334,9 @@ def extract_fields(lines: list[TextLine]) -> Reading:
     from ocr.assemble import assemble
 
     reading = assemble(found, lines)
+    if reading.certificate_no:
+        traditional = is_traditional_document(lines)
+        reading.certificate_no = in_document_script(reading.certificate_no, traditional)
     reading.record_type = record_type_of(lines, reading.certificate_no)
     reading.era = era_of(reading.registration_date)
     return reading

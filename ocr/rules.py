@@ -32,6 +32,31 @@ _STATUS_LABEL = re.compile(r"婚[姻前]\s*(?:状况|狀況)")
 CERT_PREFIX_TYPES = {"BJ": "reissue", "BL": "reissue", "L": "divorce", "J": "marriage"}
 
 
+def is_traditional_document(lines: list[TextLine]) -> bool:
+    """True when the pages are printed in traditional script (1950-55 forms).
+
+    Counts characters that exist only in traditional script against those that
+    exist only in simplified script over all recognized text.
+    """
+    from ocr.labels import fold
+    from schemas.names import to_traditional
+
+    text = "".join(line.text for line in lines)
+    traditional = sum(a != b for a, b in zip(text, fold(text), strict=True))
+    s2t = to_traditional(text)
+    simplified = (
+        sum(a != b for a, b in zip(text, s2t, strict=False)) if len(s2t) == len(text) else 0
+    )
+    return traditional >= 5 and traditional > 2 * simplified
+
+
+def in_document_script(certificate_no: str, traditional: bool) -> str:
+    """A local certificate number in the script of its form (OCR often answers 号 for 號)."""
+    if not traditional or type_from_certificate(certificate_no):
+        return certificate_no
+    return certificate_no.replace("号", "號").replace("离", "離")
+
+
 def type_from_certificate(certificate_no: str | None) -> str | None:
     """``J…`` marriage, ``L…`` divorce, ``BJ…``/``BL…`` reissue; None for other forms."""
     if not certificate_no:

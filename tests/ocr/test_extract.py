@@ -185,3 +185,12 @@ def test_vertical_certificate_read_right_to_left():
     assert reading.certificate_no == "高民婚字第032號"
     assert reading.record_type == "marriage"
     assert reading.review_reasons == []
+
+
+def test_certificate_number_follows_the_script_of_a_traditional_form():
+    lines = [
+        line("證號：高民婚字第032号", 1200, 700) if "證號" in ln.text else ln
+        for ln in traditional_form()
+    ]
+    assert extract_fields(lines).certificate_no == "高民婚字第032號"
+    assert extract_fields(two_column_form()).certificate_no == "J620722-2005-000123"
