@@ -291,6 +291,10 @@ def run(
                 results += [m_sqlite, m_cluster]
                 docs.unlink()
                 per_record_s = (prep_s + m_sqlite.index_s + m_cluster.index_s) / size
+                if write:  # after every size: a long run cut short keeps what it measured
+                    loads = (load_before, os.getloadavg()[0])
+                    pending = {s: "run stopped before this size" for s in sizes if s > size}
+                    write_section(results, sizes, {**pending, **skipped}, prep_rates, loads)
                 if rss > rss_limit_mb:
                     why = f"emulator RSS {rss:.0f} MB > {rss_limit_mb:.0f} MB at {size:,}"
                     skipped.update({s: why for s in sizes if s > size})
