@@ -8,6 +8,7 @@ and more threads per process made everything slower on 2 cores.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,9 +25,12 @@ INSTALL_HINT = ".venv/bin/pip install 'rapidocr-onnxruntime>=1.3,<2' onnxruntime
 def probe() -> str | None:
     """None when RapidOCR and its bundled models can be loaded, else why not."""
     try:
-        import rapidocr_onnxruntime  # noqa: F401
+        import rapidocr_onnxruntime
     except ImportError as exc:
         return f"rapidocr-onnxruntime is not installed ({exc}); run: {INSTALL_HINT}"
+    models = Path(rapidocr_onnxruntime.__file__).parent / "models"
+    if not list(models.glob("*det*.onnx")) or not list(models.glob("*rec*.onnx")):
+        return f"RapidOCR's models are missing from {models}; reinstall: {INSTALL_HINT}"
     return None
 
 
