@@ -66,6 +66,7 @@ def to_error_response(exc: BaseException) -> Response:
         if status == 405 and exc.valid_methods:  # type: ignore[attr-defined]
             headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
         message = {
+            400: "The request is malformed: send a JSON object (see /api/v1/openapi.json).",
             404: "No such API resource: see /api/v1/openapi.json.",
             405: "Method not allowed on this resource.",
             413: "The request body is too large.",

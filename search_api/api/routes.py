@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, Response, current_app, request
 from pydantic import BaseModel, ValidationError
+from werkzeug.exceptions import BadRequest
 
 from schemas.errors import NotFound, ValidationFailed
 from schemas.idnumber import mask_id, parse_id
@@ -61,22 +62,37 @@ def parse_model(model: type[M], data: Any) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = [
-            f"{'.'.join(str(p) for p in err['loc']) or 'body'}: {err['msg']}"
-            for err in exc.errors(include_input=False, include_url=False)[:10]
-        ]
-        raise ValidationFailed("Invalid request: " + "; ".join(problems)) from exc
+        raise _invalid(exc) from exc
+
+
+def parse_body(model: type[M]) -> M:
+    """Parse and validate the JSON body in one step with pydantic-core.
+
+    Its parser bounds nesting depth (a ``[[[[…`` bomb is a 400, not a
+    RecursionError), and reading the body enforces ``max_request_bytes`` (413).
+    """
+    if not request.is_json:
+        raise ValidationFailed("Send a JSON body with 'Content-Type: application/json'.")
+    data = request.get_data(cache=True)
+    try:
+        return model.model_validate_json(data)
+    except ValidationError as exc:
+        if any(err["type"] in ("json_invalid", "recursion_loop") for err in exc.errors()):
+            raise BadRequest("The body is not valid JSON.") from exc
+        raise _invalid(exc) from exc
+
+
+def _invalid(exc: ValidationError) -> ValidationFailed:
+    problems = [
+        f"{'.'.join(str(p) for p in err['loc']) or 'body'}: {err['msg']}"
+        for err in exc.errors(include_input=False, include_url=False)[:10]
+    ]
+    return ValidationFailed("Invalid request: " + "; ".join(problems))
 
 
 def json_response(model: BaseModel) -> Response:
     """Serialize with pydantic-core (faster than dict -> json.dumps on the hot path)."""
     return Response(model.model_dump_json(), mimetype="application/json")
-
-
-def _json_body() -> Any:
-    if not request.is_json:
-        raise ValidationFailed("Send a JSON body with 'Content-Type: application/json'.")
-    return request.get_json()
 
 
 # ---- lookup ---------------------------------------------------------------------
@@ -134,7 +150,7 @@ def _lookup_many(queries: list[LookupQuery]) -> list[LookupAnswer]:
     )
 )
 def lookup_marital_history() -> Any:
-    query = parse_model(LookupQuery, _json_body())
+    query = parse_body(LookupQuery)
     return json_response(_lookup_many([query])[0])
 
 
@@ -148,7 +164,7 @@ def lookup_marital_history() -> Any:
     )
 )
 def lookup_marital_history_batch() -> Any:
-    batch = parse_model(BatchLookupRequest, _json_body())
+    batch = parse_body(BatchLookupRequest)
     answers = _lookup_many(batch.queries)
     return json_response(BatchLookupAnswer(results=answers))
 

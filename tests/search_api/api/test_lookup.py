@@ -185,6 +185,31 @@ def test_injection_strings_never_5xx(client, keys, text):
             assert all(e["match"]["kind"] == "candidate" for e in r.get_json()["events"])
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "[" * 100_000 + "]" * 100_000,  # nesting bomb
+        '{"queries":' + "[" * 5000,
+        '{"purpose": "abcd", "id_number": "\\ud800"}',  # lone surrogate
+        "1e999999",
+        "",
+    ],
+)
+def test_hostile_json_bodies_are_4xx(client, keys, raw):
+    for url in (URL, URL + "/batch"):
+        r = client.post(
+            url, data=raw, headers={**bearer(keys["lookup"]), "Content-Type": "application/json"}
+        )
+        assert 400 <= r.status_code < 500
+        assert set(r.get_json()["error"]) == {"code", "message", "request_id"}
+
+
+def test_control_characters_in_names_never_5xx(client, keys):
+    r = ask(client, keys["lookup"], name="\u0000李\u202e明", birth_date="1985-03-12")
+    assert r.status_code == 200
+    assert r.get_json()["verdict"] in ("no_record", "uncertain")
+
+
 def test_batch_answers_each_query_and_audits_once(client, keys, app):
     audit = app.extensions["marriage_archive_api"].audit
     before = audit.count()
