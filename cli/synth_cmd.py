@@ -58,7 +58,14 @@ def print_summary(console: Console, summary: SynthSummary) -> None:
     multiple=True,
     help="Limit file formats (repeatable). Default: all.",
 )
-def synth_command(out: Path, n: int, seed: int, formats: tuple[str, ...]) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes making records in parallel (output is identical).",
+)
+def synth_command(out: Path, n: int, seed: int, formats: tuple[str, ...], workers: int) -> None:
     """Write realistic synthetic scans to OUT/scans and their truth to OUT/truth.jsonl."""
     get_settings()  # logging configured once, like every command
     console = Console()
@@ -70,5 +77,6 @@ def synth_command(out: Path, n: int, seed: int, formats: tuple[str, ...]) -> Non
             seed,
             formats=formats or None,
             progress=lambda done, total: bar.update(task, completed=done),
+            workers=workers,
         )
     print_summary(console, summary)

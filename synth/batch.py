@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Literal, cast
 
@@ -225,6 +228,50 @@ def _uniform_mode(shots: list[PageScan]) -> None:
                 s.pixels = np.repeat(s.pixels[:, :, None], 3, axis=2)
 
 
+def synth_record(scans: Path, planned: PlannedRecord, seed: int) -> tuple[TruthRecord, int]:
+    """Draw and write one planned record; its truth and the number of files written.
+
+    A pure function of ``(planned, seed)`` (plus the folder), so records can be
+    made in any order or in parallel processes.
+    """
+    rng = np.random.default_rng([seed, planned.index])
+    spec = make_record(
+        rng, f"synth-{seed}-{planned.index + 1:05d}", planned.era, planned.record_type
+    )
+    try:
+        return _write_record(scans, planned, spec, rng)
+    except OSError as exc:
+        raise StorageError(
+            f"Writing to {scans} failed: {exc}. Free space or fix permissions."
+        ) from exc
+
+
+def _made(
+    scans: Path, plan: list[PlannedRecord], seed: int, workers: int
+) -> Iterator[tuple[PlannedRecord, TruthRecord, int]]:
+    """The records of ``plan`` in plan order, made here or by ``workers`` processes."""
+    if workers <= 1 or len(plan) < 2:
+        for planned in plan:
+            yield (planned, *synth_record(scans, planned, seed))
+        return
+    # spawn, not fork: the caller may hold threads (OCR runtimes, servers)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        results = pool.map(synth_record, repeat(scans), plan, repeat(seed))
+        for planned, (truth, nfiles) in zip(plan, results, strict=True):
+            yield planned, truth, nfiles
+
+
+def _check_arguments(n: int, formats: tuple[str, ...], workers: int) -> None:
+    unknown = sorted(set(formats) - set(FORMATS))
+    if n < 1:
+        raise ValidationFailed("--n must be at least 1.")
+    if unknown or not formats:
+        raise ValidationFailed(f"Unknown format(s) {unknown}; choose from {', '.join(FORMATS)}.")
+    if workers < 1:
+        raise ValidationFailed("--workers must be at least 1.")
+
+
 def generate_batch(
     out: Path,
     n: int,
@@ -232,19 +279,17 @@ def generate_batch(
     *,
     formats: Iterable[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> SynthSummary:
     """Write ``n`` synthetic scanned records to ``out/scans`` and ``out/truth.jsonl``.
 
     ``formats`` limits the file formats (subset of png, jpeg, tiff, pdf);
-    ``progress(done, total)`` is called after each record. Deterministic: the
-    same ``(n, seed, formats)`` writes byte-identical files and truth.
+    ``progress(done, total)`` is called after each record; ``workers`` > 1 makes
+    records in that many processes. Deterministic: the same ``(n, seed, formats)``
+    writes byte-identical files and truth, whatever ``workers`` is.
     """
     chosen = tuple(formats) if formats is not None else FORMATS
-    unknown = sorted(set(chosen) - set(FORMATS))
-    if n < 1:
-        raise ValidationFailed("--n must be at least 1.")
-    if unknown or not chosen:
-        raise ValidationFailed(f"Unknown format(s) {unknown}; choose from {', '.join(FORMATS)}.")
+    _check_arguments(n, chosen, workers)
     scans = Path(out) / "scans"
     try:
         scans.mkdir(parents=True, exist_ok=True)
@@ -256,18 +301,7 @@ def generate_batch(
     counts: dict[str, Counter[str]] = {k: Counter() for k in ("era", "type", "fmt", "layout")}
     started = time.perf_counter()
     lines = []
-    plan = plan_batch(n, seed, chosen)
-    for planned in plan:
-        rng = np.random.default_rng([seed, planned.index])
-        spec = make_record(
-            rng, f"synth-{seed}-{planned.index + 1:05d}", planned.era, planned.record_type
-        )
-        try:
-            truth, nfiles = _write_record(scans, planned, spec, rng)
-        except OSError as exc:
-            raise StorageError(
-                f"Writing to {scans} failed: {exc}. Free space or fix permissions."
-            ) from exc
+    for planned, truth, nfiles in _made(scans, plan_batch(n, seed, chosen), seed, workers):
         lines.append(truth.model_dump_json())
         summary.records += 1
         summary.pages += len(truth.pages)
@@ -275,8 +309,7 @@ def generate_batch(
         counts["era"][planned.era] += 1
         counts["type"][planned.record_type] += 1
         counts["fmt"][planned.fmt] += 1
-        for a in truth.applied:
-            counts["layout"][a.layout] += 1
+        counts["layout"].update(a.layout for a in truth.applied)
         if progress is not None:
             progress(summary.records, n)
     tmp = summary.truth_path.with_name(".truth.jsonl.part")
@@ -295,4 +328,11 @@ def generate_batch(
     return summary
 
 
-__all__ = ["PAGE_SIZES_MM", "PlannedRecord", "SynthSummary", "generate_batch", "plan_batch"]
+__all__ = [
+    "PAGE_SIZES_MM",
+    "PlannedRecord",
+    "SynthSummary",
+    "generate_batch",
+    "plan_batch",
+    "synth_record",
+]

@@ -136,9 +136,10 @@ def test_pdf_page_size_matches_the_scan_dpi_when_poppler_renders_it(batch):
 
 @pytest.mark.slow
 def test_same_seed_gives_byte_identical_output_and_another_seed_does_not(tmp_path):
+    """Also with parallel workers: records are pure functions of (seed, index)."""
     a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
     generate_batch(a, 3, seed=7)
-    generate_batch(b, 3, seed=7)
+    generate_batch(b, 3, seed=7, workers=2)
     generate_batch(c, 1, seed=8)
     files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
     assert files_a == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
@@ -168,6 +169,8 @@ def test_formats_option_limits_the_formats():
 def test_bad_arguments_are_refused_with_our_errors(tmp_path):
     with pytest.raises(ValidationFailed):
         generate_batch(tmp_path / "x", 0, seed=1)
+    with pytest.raises(ValidationFailed, match="workers"):
+        generate_batch(tmp_path / "x", 1, seed=1, workers=0)
     with pytest.raises(ValidationFailed, match="bmp"):
         generate_batch(tmp_path / "x", 1, seed=1, formats=["bmp"])
     blocker = tmp_path / "file"
