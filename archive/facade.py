@@ -214,6 +214,7 @@ class Archive:
                     "give the new record a different id."
                 )
             at = now_iso()
+            record = self._flag_possible_duplicates(record)
             record = record.model_copy(
                 update={
                     "record_id": record_id,
@@ -244,6 +245,38 @@ class Archive:
                     insert_new_record(tx, record, sized, files, history, obj_rel, at)
             log.info("archived record %s (%s files per copy)", record_id, len(files))
             return CommitResult(record_id, created=True)
+
+    def possible_duplicates(self, record: Record) -> list[str]:
+        """Archived records that may be the same registration (a re-scan of the paper):
+        same type and certificate number, or same type, date and both names as printed.
+        """
+        found: set[str] = set()
+        kind = record.record_type.value
+        if record.certificate_no:
+            rows = self.catalog.query(sql.SAME_CERTIFICATE, (record.certificate_no, kind))
+            found.update(str(r[0]) for r in rows)
+        names = [p.name for p in record.parties]
+        if record.registration_date and len(names) == 2 and all(names):
+            rows = self.catalog.query(
+                sql.SAME_DATE_AND_NAMES, (record.registration_date, kind, names[0], names[1])
+            )
+            found.update(str(r[0]) for r in rows)
+        found.discard(record.record_id)
+        return sorted(found)
+
+    def _flag_possible_duplicates(self, record: Record) -> Record:
+        """Never merge, never auto-accept a possible duplicate: send it to review."""
+        duplicates = self.possible_duplicates(record)
+        if not duplicates:
+            return record
+        reason = f"possible duplicate of {', '.join(duplicates)}"
+        log.warning("new record %s is a possible duplicate of %s", record.record_id, duplicates)
+        return record.model_copy(
+            update={
+                "status": RecordStatus.NEEDS_REVIEW,
+                "review_reasons": [*record.review_reasons, reason],
+            }
+        )
 
     # ---- reading side ------------------------------------------------------------
     def get_record(self, record_id: str) -> Record | None:

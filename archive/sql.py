@@ -167,6 +167,13 @@ ITER_CURRENT_JSON = """SELECT v.record_json FROM records r JOIN record_versions 
     WHERE r.record_id > ? ORDER BY r.record_id LIMIT ?"""
 LIST_RECORD_PATHS = "SELECT record_id, object_path FROM records ORDER BY record_id"
 COUNT_RECORDS = "SELECT COUNT(*) FROM records"
+SAME_CERTIFICATE = """SELECT record_id FROM records
+    WHERE certificate_no = ? AND record_type = ? ORDER BY record_id LIMIT 20"""
+SAME_DATE_AND_NAMES = """SELECT r.record_id FROM records r
+    JOIN fields f0 ON f0.record_id = r.record_id AND f0.path = 'parties[0].name'
+    JOIN fields f1 ON f1.record_id = r.record_id AND f1.path = 'parties[1].name'
+    WHERE r.registration_date = ? AND r.record_type = ? AND f0.value = ? AND f1.value = ?
+    ORDER BY r.record_id LIMIT 20"""
 INSERT_SOURCE = """INSERT INTO sources (record_id, position, relpath, sha256, size)
     VALUES (?, ?, ?, ?, ?)"""
 INSERT_PAGE = """INSERT INTO pages (record_id, page_index, source, source_page, sha256,

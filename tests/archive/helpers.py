@@ -39,13 +39,19 @@ def make_source(batch: Path, name: str, seed: int) -> SourceFile:
     return SourceFile(path, name, hashlib.sha256(path.read_bytes()).hexdigest())
 
 
-def make_record(record_id: str, source: SourceFile, batch_id: str = "b1") -> Record:
-    """A plausible machine-read marriage record for one single-page source."""
+def make_record(
+    record_id: str, source: SourceFile, batch_id: str = "b1", serial: int = 123
+) -> Record:
+    """A plausible machine-read marriage record for one single-page source.
+
+    ``serial`` varies the certificate number and the day, so that records made
+    with different serials are not possible duplicates of each other.
+    """
     return Record(
         record_id=record_id,
         record_type=RecordType.MARRIAGE,
-        registration_date="2005-03-12",
-        certificate_no="J620722-2005-000123",
+        registration_date=f"2005-03-{serial % 28 + 1:02d}",
+        certificate_no=f"J620722-2005-{serial:06d}",
         office="高台县民政局",
         parties=[
             Party(
@@ -91,5 +97,5 @@ LINES = [
 def commit_one(archive, batch: Path, n: int, record_id: str | None = None):
     """Archive one record made of one fresh source file; returns (result, source)."""
     source = make_source(batch, f"scan-{n:03d}.jpg", n)
-    record = make_record(record_id or f"rec-{n:04d}", source)
+    record = make_record(record_id or f"rec-{n:04d}", source, serial=n)
     return archive.commit_record(record, [source], [make_page(n)], LINES), source

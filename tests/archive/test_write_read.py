@@ -12,7 +12,14 @@ from stdnum.iso7064 import mod_11_2
 from archive import Archive
 from schemas.errors import NotFound, ValidationFailed
 from schemas.model import RecordStatus
-from tests.archive.helpers import commit_one, make_settings
+from tests.archive.helpers import (
+    LINES,
+    commit_one,
+    make_page,
+    make_record,
+    make_settings,
+    make_source,
+)
 
 
 @pytest.fixture
@@ -217,3 +224,23 @@ def test_stale_correction_is_a_conflict(archive: Archive, tmp_path: Path) -> Non
         archive.correct_fields("rec-0009", {"office": "乙"}, "clerk2", "y", expected_version=1)
     record = archive.get_record("rec-0009")
     assert record is not None and record.office == "甲" and record.version == 2
+
+
+def test_rescan_of_the_same_paper_is_a_second_record_sent_to_review(
+    archive: Archive, tmp_path: Path
+) -> None:
+    from schemas.model import RecordStatus as Status
+
+    first, _ = commit_one(archive, tmp_path / "batch", 20, record_id="rec-first")
+    archive.mark_verified("rec-first", "reviewer")
+    # different bytes (another scan), same certificate number and names
+    source = make_source(tmp_path / "batch", "rescan.jpg", 21)
+    record = make_record("rec-rescan", source, serial=20).model_copy(
+        update={"status": Status.AUTO_ACCEPTED, "review_reasons": []}
+    )
+    second = archive.commit_record(record, [source], [make_page(21)], LINES)
+    assert second.created and second.record_id != first.record_id  # never merged
+    stored = archive.get_record("rec-rescan")
+    assert stored is not None and stored.status == Status.NEEDS_REVIEW
+    assert stored.review_reasons == ["possible duplicate of rec-first"]
+    assert archive.get_record("rec-first").status == Status.VERIFIED  # untouched
