@@ -8,6 +8,7 @@ import numpy as np
 
 from ocr.engine import OcrEngine
 from ocr.extract import extract_fields
+from ocr.reread import reread_ids
 from ocr.result import Reading
 from ocr.review import assess
 from ocr.second_opinion import apply_second_opinion
@@ -36,6 +37,7 @@ def read_record(
     """
     lines = recognize_pages(pages, engine)
     reading = extract_fields(lines)
+    reread_ids(reading, pages, engine)
     if second_opinion is not None:
         apply_second_opinion(reading, pages, second_opinion)
     assess(reading)

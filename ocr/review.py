@@ -37,6 +37,7 @@ NON_BLOCKING = frozenset(
         "party_by_order",
         "from_sentence",
         "date_from_signoff",
+        "id_reread",  # 18 digits: confirmed by the check character
         "second_opinion_empty",
         "second_opinion_agrees",
         "age_nominal",
