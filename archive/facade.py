@@ -286,10 +286,7 @@ class Archive:
 
     def get_record_version(self, record_id: str, version: int) -> Record | None:
         """An earlier (or the current) version of a record, or None."""
-        rows = self.catalog.query(
-            "SELECT record_json FROM record_versions WHERE record_id = ? AND version = ?",
-            (record_id, version),
-        )
+        rows = self.catalog.query(sql.GET_VERSION_JSON, (record_id, version))
         return Record.model_validate_json(rows[0][0]) if rows else None
 
     def iter_records(self) -> Iterator[Record]:

@@ -162,6 +162,7 @@ INSERT_VERSION = """INSERT INTO record_versions (record_id, version, record_json
     user, message) VALUES (?, ?, ?, ?, ?, ?)"""
 GET_CURRENT_JSON = """SELECT v.record_json FROM records r JOIN record_versions v
     ON v.record_id = r.record_id AND v.version = r.current_version WHERE r.record_id = ?"""
+GET_VERSION_JSON = "SELECT record_json FROM record_versions WHERE record_id = ? AND version = ?"
 ITER_CURRENT_JSON = """SELECT v.record_json FROM records r JOIN record_versions v
     ON v.record_id = r.record_id AND v.version = r.current_version
     WHERE r.record_id > ? ORDER BY r.record_id LIMIT ?"""
