@@ -103,6 +103,27 @@ def punch_holes(sheet: np.ndarray, bed: int, dpi: int) -> None:
         cv2.circle(sheet, (x, cy), r, colour, -1, lineType=cv2.LINE_AA)
 
 
+def sheet_edge(sheet: np.ndarray, dpi: int, rng: np.random.Generator) -> np.ndarray:
+    """The paper's own edge: a thin shadowed rim, as a sheet on the glass casts."""
+    k = max(2, dpi // 100)
+    tone = int(rng.integers(150, 200))
+    colour = (tone, tone, tone) if sheet.ndim == 3 else tone
+    return cv2.copyMakeBorder(sheet, k, k, k, k, cv2.BORDER_CONSTANT, value=colour)
+
+
+def torn_corner(sheet: np.ndarray, bed: int, dpi: int, rng: np.random.Generator) -> None:
+    """A corner torn or folded away (old files), showing the lid/backing (in place)."""
+    h, w = sheet.shape[:2]
+    size = int(rng.uniform(6, 18) / 25.4 * dpi)
+    corner = int(rng.integers(4))
+    x0, y0 = (0 if corner in (0, 3) else w - 1), (0 if corner in (0, 1) else h - 1)
+    sx, sy = (1 if x0 == 0 else -1), (1 if y0 == 0 else -1)
+    a = size + int(rng.integers(-size // 3, size // 3 + 1))
+    pts = np.array([[x0, y0], [x0 + sx * a, y0], [x0, y0 + sy * size]], dtype=np.int32)
+    colour = (bed, bed, bed) if sheet.ndim == 3 else bed
+    cv2.fillPoly(sheet, [pts], colour, lineType=cv2.LINE_AA)
+
+
 def apply_ink(sheet: np.ndarray, ink: np.ndarray) -> np.ndarray:
     """Multiply the uint8 ink layer onto uint8 paper, as pigment absorbs light."""
     return cv2.multiply(sheet, ink, scale=1 / 255)

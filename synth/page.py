@@ -134,6 +134,11 @@ def scan_page(
     if spec.era != "2000+" and rng.random() < 0.35:
         degrade.punch_holes(sheet, bed, dpi)
         applied.append("punch_holes")
+    if spec.era in ("1950-55", "1956-84") and rng.random() < 0.15:
+        degrade.torn_corner(sheet, bed, dpi, rng)
+        applied.append("torn_corner")
+    if bed > 200:  # on a white lid only the sheet's shadowed rim shows where it ends
+        sheet = degrade.sheet_edge(sheet, dpi, rng)
     margin = int(rng.integers(0, dpi // 6)) if rng.random() < 0.4 else 0
     if margin or bed < 200:
         applied.append("scanner_bed")
