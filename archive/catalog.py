@@ -48,7 +48,6 @@ class Catalog:
                     isolation_level=None,
                     check_same_thread=False,
                 )
-                conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS:d}")
                 for pragma in sql.PRAGMAS:
                     conn.execute(pragma)
             except sqlite3.Error as exc:

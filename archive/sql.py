@@ -9,6 +9,7 @@ this one module. The schema is versioned: :data:`MIGRATIONS` is an ordered list;
 from __future__ import annotations
 
 PRAGMAS = (
+    "PRAGMA busy_timeout=30000",
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
