@@ -273,3 +273,13 @@ def test_rescan_csv_escapes_formulas(app: Flask, client: FlaskClient) -> None:
     assert body.startswith("\ufeffbatch_id,file,sha256,reason_code,message")
     assert "'=cmd" in body and "truncated" in body
     assert client.get("/batches/nope/rescan.csv").status_code == 404
+
+
+def test_results_are_paged(client: FlaskClient) -> None:
+    login(client, "clerk")
+    first = text_of(client.get("/search", query_string={"q": "zhangwei", "size": "2"}))
+    assert "下一页" in first and "page=2" in first and "r2001-id18" in first
+    second = text_of(
+        client.get("/search", query_string={"q": "zhangwei", "size": "2", "page": "2"})
+    )
+    assert "上一页" in second and "r1953-trad" in second and "r2001-id18" not in second
