@@ -86,7 +86,7 @@ class Ctx:
             rng = self.pen.rng
             y += float(np.clip(rng.normal(0, 0.9), -2.5, 2.5))
             x += float(rng.uniform(0, 2.5))
-            if rng.random() < 0.04 and max_w and len(text) <= 12:
+            if rng.random() < 0.008 and max_w and len(text) <= 12:
                 x, max_w = self._corrected(x, y, text, pt, max_w)
             self.pen.hand(x, y, text, pt, self.ink, self.hand_face, max_w)
         else:
