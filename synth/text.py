@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 from typing import cast
 
 import numpy as np
@@ -31,14 +32,10 @@ def _converter() -> Callable[[str], str]:
     return cast(Callable[[str], str], schema_to_traditional)
 
 
-_TRAD_CACHE: dict[str, str] = {}
-
-
+@lru_cache(maxsize=4096)
 def to_traditional(text: str) -> str:
     """Simplified -> traditional script (characters outside the table stay)."""
-    if text not in _TRAD_CACHE:
-        _TRAD_CACHE[text] = _converter()(text)
-    return _TRAD_CACHE[text]
+    return _converter()(text)
 
 
 def in_script(text: str, traditional: bool) -> str:
