@@ -38,6 +38,7 @@ from search_api.search.base import TIERS, SearchQuery
 
 CANDIDATE_MAX_SCORE = 0.9
 MIN_MARRIAGE_AGE = 14  # no registration before this age: bounds the candidate search
+MAX_NAME_HITS = 500  # name hits examined per lookup (5 pages of 100)
 _CANDIDATE_TIERS = ("exact", "script_folded", "pinyin", "lookalike")
 _TIER_REASONS = {
     "exact": "name equal as written",
@@ -123,9 +124,7 @@ def find_events(subject: Subject, search, archive, candidate_limit: int = 100) -
     if subject.name:
         # Sex and birth year are checked here, not in the index: old forms give an
         # age instead of a birth date and often no sex (the role implies it).
-        earliest = str(subject.birth_year + MIN_MARRIAGE_AGE) if subject.birth_year else None
-        query = SearchQuery(name=subject.name, date_from=earliest, limit=candidate_limit)
-        for hit in search.search(query).hits:
+        for hit in _name_hits(search, subject, candidate_limit):
             if hit.record_id in found or hit.tier not in _CANDIDATE_TIERS:
                 continue
             record = archive.get_record(hit.record_id)
@@ -133,6 +132,27 @@ def find_events(subject: Subject, search, archive, candidate_limit: int = 100) -
             if event is not None:
                 found[hit.record_id] = event
     return list(found.values())
+
+
+def _name_hits(search, subject: Subject, page: int) -> list:
+    """Name hits registered while the person was 14..90, paged up to MAX_NAME_HITS.
+
+    Hits come newest first, so one page of a common name could hold only modern
+    (ID-bearing) records and cut off the old ID-less ones we are looking for.
+    """
+    by = subject.birth_year
+    date_from = str(by + MIN_MARRIAGE_AGE) if by else None
+    date_to = str(by + 90) if by else None
+    hits: list = []
+    for offset in range(0, MAX_NAME_HITS, page):
+        query = SearchQuery(
+            name=subject.name, date_from=date_from, date_to=date_to, limit=page, offset=offset
+        )
+        batch = search.search(query).hits
+        hits.extend(batch)
+        if len(batch) < page:
+            break
+    return hits
 
 
 def _id_event(record: Record | None, subject: Subject) -> FoundEvent | None:

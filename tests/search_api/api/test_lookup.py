@@ -310,3 +310,38 @@ def test_example_client_against_a_real_waitress_server(app, keys):
     finally:
         server.close()
         thread.join(timeout=10)
+
+
+def test_old_candidate_found_behind_many_newer_namesakes(populated, tmp_path):
+    """A common name: 150 newer ID-bearing namesakes must not hide the 1953 record."""
+    from schemas.model import Party, Record, Role
+    from search_api.api.lookup import Subject, find_events
+    from search_api.search.documents import record_to_doc
+    from search_api.search.sqlite_backend import SqliteBackend
+    from tests.search_api.api.sample_people import id18, lookup_records
+
+    _, archive, _ = populated
+    newer = [
+        Record(
+            record_id=f"namesake-{i}",
+            record_type="marriage",
+            registration_date=f"{1960 + i % 50}-01-01",
+            parties=[
+                Party(
+                    role=Role.HUSBAND,
+                    name="张国华",
+                    sex="M",
+                    id_number_18=id18(f"6207221928{i:07d}"),
+                ),
+                Party(role=Role.WIFE, name="某某", sex="F"),
+            ],
+        )
+        for i in range(150)
+    ]
+    backend = SqliteBackend(tmp_path / "index.sqlite")
+    backend.ensure_ready()
+    old = next(r for r in lookup_records() if r.record_id == "p3-m1")
+    backend.upsert([record_to_doc(r) for r in [*newer, old]])
+    found = find_events(Subject(None, None, "张国华", 1928, "M"), backend, archive)
+    backend.close()
+    assert [(f.record.record_id, f.kind) for f in found] == [("p3-m1", "candidate")]
