@@ -43,10 +43,17 @@ def analysis_scale(shape: tuple[int, ...], side: int = WORK_SIDE) -> float:
 
 
 def ink_mask(gray: np.ndarray) -> np.ndarray:
-    """Binary (0/255) ink mask: Otsu on a lightly blurred grayscale page."""
+    """Binary (0/255) ink mask: strokes darker than their neighbourhood.
+
+    A local (adaptive) threshold, not a global one: a dark scanner bed around the
+    page would otherwise become "ink", its axis-aligned frame would pull the skew
+    to 0, and the text would vanish into "paper".
+    """
     blurred = cv2.GaussianBlur(gray, (3, 3), 0)
-    _, mask = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    return mask
+    block = max(15, (min(gray.shape[:2]) // 40) | 1)
+    return cv2.adaptiveThreshold(
+        blurred, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15
+    )
 
 
 def _profile_sharpness(values: np.ndarray, length: int) -> float:
@@ -116,9 +123,14 @@ def quarter_turn_clockwise(image: np.ndarray, rotation: int) -> np.ndarray:
 def remove_rules(mask: np.ndarray) -> np.ndarray:
     """The ink mask without long straight rules (table lines, borders)."""
     h, w = mask.shape
-    horizontal = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, max(15, w // 12)), np.uint8))
-    vertical = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((max(15, h // 12), 1), np.uint8))
-    rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
+    # Close first: printed rules come out of the local threshold broken and doubled.
+    h_closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((1, 5), np.uint8))
+    v_closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((5, 1), np.uint8))
+    horizontal = cv2.morphologyEx(
+        h_closed, cv2.MORPH_OPEN, np.ones((1, max(15, w // 15)), np.uint8)
+    )
+    vertical = cv2.morphologyEx(v_closed, cv2.MORPH_OPEN, np.ones((max(15, h // 15), 1), np.uint8))
+    rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((5, 5), np.uint8))
     return cv2.bitwise_and(mask, cv2.bitwise_not(rules))
 
 

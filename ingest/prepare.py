@@ -3,9 +3,9 @@
 :func:`prepare_page` (RGB array in -> :class:`PreparedPage` out) finds the fine
 skew and the quarter turn (see :mod:`ingest.geometry` for the convention), each
 with a confidence, and applies them only when confident; otherwise the page is
-left as scanned and a warning sends the record to review. 0 vs 180 degrees is
-decided by the OCR engine: the engine reads a few text-line crops upright and
-upside down, and the reading it is surer of wins (``LineScorer``).
+left as scanned and a warning sends the record to review. The quarter turn is
+decided by the OCR engine: it reads a few text-line crops under each of the four
+hypotheses, and the reading it is surest of wins (``LineScorer``).
 
 The prepared colour image (kept for clerks and for field boxes) and the
 recognition image (red seals painted out, :mod:`ingest.seal`) share one geometry.
@@ -13,6 +13,7 @@ recognition image (red seals painted out, :mod:`ingest.seal`) share one geometry
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,13 +23,15 @@ import numpy as np
 from ingest import geometry
 from ingest.seal import paper_colour, suppress_red_seal
 
+log = logging.getLogger("marriage_archive.ingest")
+
 # Confidence in each crop's reading (one float per crop, 0..1).
 LineScorer = Callable[[list[np.ndarray]], list[float]]
 
 SKEW_MIN_CONFIDENCE = 0.15
 FAMILY_MIN_CONFIDENCE = 0.30
 FLIP_MIN_MARGIN = 0.08
-MAX_PROBE_CROPS = 4
+MAX_PROBE_CROPS = 3
 PROBE_HEIGHT = 48
 PROBE_MAX_WIDTH = 320  # the recognizer's native input width: about 7 characters
 
@@ -101,45 +104,67 @@ def prepare_page(rgb: np.ndarray, scorer: LineScorer | None) -> PreparedPage:
 def _find_rotation(
     straight_mask: np.ndarray, straight_gray: np.ndarray, scale: float, scorer: LineScorer | None
 ) -> tuple[int | None, float]:
-    """(rotation or None when not confident, confidence) of a deskewed page."""
-    text = geometry.remove_rules(straight_mask)
-    family = geometry.line_family(text)
-    families = [int(family.value)]
-    if family.confidence < FAMILY_MIN_CONFIDENCE:
-        families.append(90 - int(family.value))
+    """(rotation or None when not confident, confidence) of a deskewed page.
+
+    Every hypothesis 0/90/180/270 is read: the line crops are turned by it, and
+    a crop that then stands tall is taken as a column of vertical writing (the
+    1950s forms) and laid out as a row of its character cells. The engine's mean
+    confidence per hypothesis decides; the winner must lead by FLIP_MIN_MARGIN.
+    """
     if scorer is None:
         return None, 0.0
+    text = geometry.remove_rules(straight_mask)
+    family = geometry.line_family(text)
     glyph = geometry.glyph_size(text)
-    readings: list[tuple[float, int]] = []
-    for fam in families:
-        blobs = geometry.line_blobs(text, glyph, horizontal=(fam == 0))
-        crops = _line_crops(straight_gray, blobs, scale, fam)
-        if not crops:
-            continue
-        # One recognizer call for both readings: the crops, then the same crops upside down.
-        scores = scorer(crops + [np.ascontiguousarray(c[::-1, ::-1]) for c in crops])
-        upright_score, flipped_score = _mean(scores[: len(crops)]), _mean(scores[len(crops) :])
-        # A family-90 crop turned clockwise reads upright if the page is at 90.
-        readings += [(upright_score, fam), (flipped_score, (fam + 180) % 360)]
-    if not readings:
+    directions = [family.value == 0]
+    if family.confidence < FAMILY_MIN_CONFIDENCE:
+        directions.append(not directions[0])
+    blobs = [b for horizontal in directions for b in geometry.line_blobs(text, glyph, horizontal)]
+    crops = _line_crops(straight_gray, blobs, scale)
+    if not crops:
         return None, 0.0
-    readings.sort(reverse=True)
-    best_score, best_rotation = readings[0]
-    margin = best_score - readings[1][0] if len(readings) > 1 else 0.0
+    batch = [_reading_row(geometry.quarter_turn_clockwise(c, r)) for r in ROTATIONS for c in crops]
+    scores = scorer(batch)
+    n = len(crops)
+    single = {r: _mean(scores[i * n : (i + 1) * n]) for i, r in enumerate(ROTATIONS)}
+    log.debug("orientation scores %s", single)
+    rotation = _rotation_from_scores(single)
+    others = max(single[(rotation + 90) % 360], single[(rotation + 180) % 360])
+    margin = single[rotation] - others
     confidence = round(min(1.0, max(0.0, margin / (2 * FLIP_MIN_MARGIN))), 3)
     if margin < FLIP_MIN_MARGIN:
         return None, confidence
-    return best_rotation, confidence
+    return rotation, confidence
+
+
+VERTICAL_MIN_SCORE = 0.6
+VERTICAL_MAX_GAP = 0.2
+
+
+def _rotation_from_scores(single: dict[int, float]) -> int:
+    """The rotation whose reading explains the four hypotheses' scores.
+
+    PP-OCR reads glyphs turned 90 degrees counter-clockwise almost as well as upright
+    ones (vertical text is trained that way), but not glyphs turned clockwise. So the
+    best hypothesis ``h`` is the truth, unless ``h + 90`` also reads well: then ``h``
+    is that artifact of upright vertical writing, and the truth is ``h + 90``.
+    """
+    best = max(ROTATIONS, key=lambda r: single[r])
+    after = (best + 90) % 360
+    if single[after] >= VERTICAL_MIN_SCORE and single[after] >= single[best] - VERTICAL_MAX_GAP:
+        return after
+    return best
+
+
+ROTATIONS = (0, 90, 180, 270)
 
 
 def _mean(values: list[float]) -> float:
     return float(np.mean(values)) if values else 0.0
 
 
-def _line_crops(
-    gray: np.ndarray, blobs: list[geometry.LineBlob], scale: float, family: int
-) -> list[np.ndarray]:
-    """Full-resolution crops of the widest line candidates, turned to read left-to-right."""
+def _line_crops(gray: np.ndarray, blobs: list[geometry.LineBlob], scale: float) -> list[np.ndarray]:
+    """Full-resolution crops of the longest line candidates."""
     longest = sorted(blobs, key=lambda b: max(b.w, b.h), reverse=True)[:MAX_PROBE_CROPS]
     crops = []
     for blob in longest:
@@ -148,18 +173,23 @@ def _line_crops(
         y0 = max(0, round((blob.y - pad) / scale))
         x1 = min(gray.shape[1], round((blob.x + blob.w + pad) / scale))
         y1 = min(gray.shape[0], round((blob.y + blob.h + pad) / scale))
-        crop = gray[y0:y1, x0:x1]
-        if crop.size == 0:
-            continue
-        if family == 90:
-            crop = cv2.rotate(crop, cv2.ROTATE_90_CLOCKWISE)
-        crops.append(_limit_size(crop))
+        if x1 > x0 and y1 > y0:
+            crops.append(gray[y0:y1, x0:x1])
     return crops
 
 
-def _limit_size(crop: np.ndarray) -> np.ndarray:
-    """Scale a line crop to the recognizer's input height and cut it short (saves time)."""
-    if crop.shape[0] > PROBE_HEIGHT:
+def _reading_row(crop: np.ndarray) -> np.ndarray:
+    """A crop as the recognizer reads it: a row of text, 48 pixels high, at most 320 wide.
+
+    A tall crop is a column of vertical writing: its square character cells are
+    laid side by side (the top cell first), which reads like a horizontal line.
+    """
+    height, width = crop.shape[:2]
+    if height > 1.5 * width:
+        cells = _character_cells(crop)[: PROBE_MAX_WIDTH // PROBE_HEIGHT]
+        if cells:
+            crop = np.hstack([_fit(c, width) for c in cells])
+    if crop.shape[0] != PROBE_HEIGHT:
         factor = PROBE_HEIGHT / crop.shape[0]
         crop = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     if crop.shape[1] > PROBE_MAX_WIDTH:
@@ -167,3 +197,36 @@ def _limit_size(crop: np.ndarray) -> np.ndarray:
         start = (crop.shape[1] - PROBE_MAX_WIDTH) // 2
         crop = crop[:, start : start + PROBE_MAX_WIDTH]
     return np.ascontiguousarray(crop)
+
+
+def _character_cells(column: np.ndarray) -> list[np.ndarray]:
+    """Cut a column of vertical writing into character cells at the blank rows."""
+    _, ink = cv2.threshold(column, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    width = column.shape[1]
+    inked = ink.sum(axis=1) > max(1, width // 50)
+    cells, start = [], None
+    for y, on in enumerate(np.append(inked, False)):
+        if on and start is None:
+            start = y
+        elif not on and start is not None:
+            if y - start >= width // 5:  # ignore specks
+                cells.append((start, y))
+            start = None
+    merged: list[list[int]] = []
+    for top, bottom in cells:  # rejoin characters split at an inner gap (e.g. 二, 三)
+        if merged and bottom - merged[-1][0] <= width:
+            merged[-1][1] = bottom
+        else:
+            merged.append([top, bottom])
+    pad = width // 10
+    return [column[max(0, t - pad) : b + pad] for t, b in merged if b - t <= 1.3 * width]
+
+
+def _fit(cell: np.ndarray, size: int) -> np.ndarray:
+    """Pad a (last, shorter) character cell to ``size`` x ``size`` with paper."""
+    height = min(cell.shape[0], size)
+    paper = int(np.percentile(cell, 90)) if cell.size else 255
+    out = np.full((size, size), paper, dtype=cell.dtype)
+    top = (size - height) // 2
+    out[top : top + height] = cell[:height]
+    return out
