@@ -56,7 +56,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS pinyin_fts USING fts5 (
 # Created after the bulk insert of a rebuild (one sort instead of random B-tree inserts).
 _INDEXES = """
 CREATE UNIQUE INDEX IF NOT EXISTS docs_by_id ON docs (record_id);
-CREATE INDEX IF NOT EXISTS docs_by_date ON docs (date_sort DESC, record_id);
+CREATE INDEX IF NOT EXISTS docs_by_date ON docs (date_sort DESC, record_id, record_type, status);
 CREATE INDEX IF NOT EXISTS keys_by_key ON keys (kind, key, date_sort DESC, record_id, party);
 CREATE UNIQUE INDEX IF NOT EXISTS parties_by_record ON parties (record_id, party);
 """
