@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ocr import values as V
@@ -26,6 +26,7 @@ from ocr.layout import (
     is_vertical,
     merge_digit_boxes,
     row_to_right,
+    same_row,
     segment_lines,
 )
 from ocr.parties import FIRST, HUSBAND, SECOND, WIFE, slot_of, slots_in_line
@@ -107,16 +108,30 @@ def _value_segments(label: Segment, segments: list[Segment]) -> list[Segment]:
     return merge_digit_boxes(column_below(label, segments))
 
 
+def _row_span(label: Segment, values: list[Segment]) -> Segment:
+    """The whole value area of a label's row (digit cells included), for a re-read."""
+    on_row = [v for v in values if same_row(label, v)]
+    if not on_row:
+        return values[0]
+    x0 = label.right
+    x1 = max(v.right for v in on_row)
+    y0 = min(v.top for v in [label, *on_row])
+    y1 = max(v.bottom for v in [label, *on_row])
+    return replace(on_row[0], bbox=(x0, y0, max(1, x1 - x0), y1 - y0))
+
+
 def _read_label(label: Segment, segments: list[Segment]) -> list[Found]:
     key = label.label.key if label.label else ""
     parse = PARSERS[key]
     out: list[Found] = []
-    for seg in _value_segments(label, segments):
+    candidates = _value_segments(label, segments)
+    for seg in candidates:
         parsed = parse(seg.text)
         if parsed is None:
             if not out and key in ("name", "sex", "id_number", "registration_date", "birth_date"):
                 # The first value box does not read as this field: say so, never guess.
-                out.append(Found(key, None, seg, 0.0, [f"{key}_unreadable"]))
+                where = _row_span(label, candidates) if key == "id_number" else seg
+                out.append(Found(key, None, where, 0.0, [f"{key}_unreadable"]))
             continue
         value, issues = parsed
         out.append(Found(key, value, seg, seg.confidence, list(issues)))
@@ -169,8 +184,6 @@ def page_text(segments: list[Segment], page: int) -> tuple[str, list[tuple[int, 
 
     Returns the text and ``(start offset, segment)`` pairs to map matches back to boxes.
     """
-    from ocr.layout import same_row
-
     on_page = [s for s in segments if s.page == page]
     vertical = sum(is_vertical(s.bbox, s.text) for s in on_page) > len(on_page) / 2
     if vertical:  # 竖排: columns right to left, each top to bottom

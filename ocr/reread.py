@@ -10,6 +10,8 @@ flagged for review.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ocr import values as V
@@ -23,7 +25,7 @@ def _strip(page: np.ndarray, bbox: list[int]) -> np.ndarray:
     x, y, w, h = bbox
     pitch = max(h, 1)
     height, width = page.shape[:2]
-    x0, x1 = max(0, x - pitch), min(width, x + w + 3 * pitch)
+    x0, x1 = max(0, x), min(width, x + w + 3 * pitch)
     y0, y1 = max(0, y - h // 4), min(height, y + h + h // 4)
     return page[y0:y1, x0:x1]
 
@@ -42,7 +44,8 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
         if not crop.size:
             continue
         (text, conf), *_ = engine.recognize_lines([crop])
-        found = [v for v in V.find_ids(text) if v.valid]
+        # digit cells come back spaced out ("6 2 0 7 …"): only the check decides
+        found = [v for v in V.find_ids(re.sub(r"\s+", "", text)) if v.valid]
         if not found:
             continue
         party.id_number = found[0].printed

@@ -194,3 +194,18 @@ def test_certificate_number_follows_the_script_of_a_traditional_form():
     ]
     assert extract_fields(lines).certificate_no == "高民婚字第032號"
     assert extract_fields(two_column_form()).certificate_no == "J620722-2005-000123"
+
+
+def test_a_checked_18_digit_id_outweighs_a_modest_engine_score():
+    lines = [
+        line(ln.text, *ln.bbox[:2], conf=0.8) if ln.text == HUSBAND_ID else ln
+        for ln in two_column_form()
+    ]
+    reading = assess(extract_fields(lines))
+    assert reading.fields["parties[0].id_number"].confidence >= 0.95
+    assert reading.review_reasons == []
+    name_unsure = [
+        line(ln.text, *ln.bbox[:2], conf=0.8) if ln.text == "张建国" else ln
+        for ln in two_column_form()
+    ]
+    assert "low_confidence: parties[0].name" in assess(extract_fields(name_unsure)).review_reasons
