@@ -51,6 +51,21 @@ FIELD_LABELS = {
     "ethnicity": "民族",
 }
 SEX_LABELS = {"M": "男", "F": "女"}
+ISSUE_LABELS = {
+    "date_unreadable": "日期无法识别",
+    "low_confidence": "识别置信度低",
+    "check_digit": "身份证校验位不符",
+    "bad_date": "日期不合法",
+    "bad_length": "位数不对",
+    "possible_duplicate": "可能重复",
+}
+
+
+def issue_text(code: str) -> str:
+    """An issue code in Chinese (the code itself when unknown)."""
+    return ISSUE_LABELS.get(code, code)
+
+
 RECORD_FIELDS = ("record_type", "registration_date", "certificate_no", "office")
 PARTY_FIELDS = (
     "name", "name_simplified", "sex", "birth_date", "age", "id_number", "id_number_18", "ethnicity",
