@@ -365,7 +365,7 @@ def render(
         ]
         lines.append(f"| {m.backend} | {m.size:,} | " + " | ".join(cells) + " |")
     lines += [""] + [
-        f"Document preparation at {size:,} (catalog Record -> IndexDoc with every name key, "
+        f"- Document preparation at {size:,} (catalog Record -> IndexDoc with every name key, "
         f"`schemas.names`): {rate:,.0f} records/s, shared by both backends, not in the rates above."
         for size, rate in prep_rates.items()
     ]
