@@ -596,6 +596,7 @@ def read_hits(body: dict[str, Any], query: SearchQuery) -> SearchResults:
                 score=float(TIERS.get(tier, 0)),
                 reasons=match.reasons if match else [],
                 party_index=match.party_index if match else None,
+                doc=doc,  # the stored document: result lists need no catalog round trip
             )
         )
     return SearchResults(total, hits)
