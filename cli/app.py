@@ -9,8 +9,8 @@ from typing import Any
 import click
 
 from schemas.errors import MarriageArchiveError
-from schemas.settings import Settings, load_settings
 from schemas.logging_setup import configure_logging
+from schemas.settings import Settings, load_settings
 
 
 class _Group(click.Group):

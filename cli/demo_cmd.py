@@ -34,20 +34,23 @@ def demo(count: int, seed: int, host: str, port: int, workers: int | None, no_se
     from synth import generate_batch
 
     console = Console(stderr=True)
-    settings = get_settings()
+    # The demo talks to a person: only warnings and errors as log lines.
+    settings = get_settings(log_level="WARNING")
     batch_dir = settings.home / "demo-batch"
     scans = batch_dir / "scans"
     if not (batch_dir / "truth.jsonl").exists():
-        console.print(f"[bold]1/4[/] generating {count} sample records (seed {seed}) in {batch_dir}")
+        console.print(f"[bold]1/4[/] generating {count} sample records (seed {seed})")
         generate_batch(batch_dir, count, seed)
     else:
         console.print(f"[bold]1/4[/] sample batch already present in {batch_dir}")
 
     console.print(f"[bold]2/4[/] ingesting {scans}")
-    result = run_batch(settings, scans, workers=workers, progress=console.is_terminal)
+    # We wrote these files ourselves and they are complete: no need to wait for
+    # them to stop growing (the guard against files still arriving from a scanner).
+    ingest_settings = settings.model_copy(update={"stable_seconds": 0.0})
+    result = run_batch(ingest_settings, scans, workers=workers, progress=console.is_terminal)
     console.print(
-        "      "
-        + ", ".join(f"{name}: {value}" for name, value in sorted(result.counts.items()))
+        "      " + ", ".join(f"{name}: {value}" for name, value in sorted(result.counts.items()))
     )
     if result.rescan_csv:
         console.print(f"      rescan list: {result.rescan_csv}")
@@ -55,10 +58,11 @@ def demo(count: int, seed: int, host: str, port: int, workers: int | None, no_se
     password = secrets.token_urlsafe(9)
     create_user(settings, DEMO_USER, password, "admin", replace=True)
     api_key = create_key(settings, "演示客户端 (demo)", "lookup")
-    _write_demo_credentials(settings.secrets_dir / "demo-login.txt", password, api_key, host, port)
+    credentials = settings.secrets_dir / "demo-login.txt"
+    _write_demo_credentials(credentials, password, api_key, host, port)
 
     url = f"http://{host}:{port}/"
-    console.print("[bold]3/4[/] demo login and API key (also in data/secrets/demo-login.txt)")
+    console.print(f"[bold]3/4[/] demo login and API key (also in {credentials})")
     click.echo(f"URL:        {url}")
     click.echo(f"Login:      {DEMO_USER} / {password}   (role: admin)")
     click.echo(f"Lookup key: {api_key}   (scope: lookup; see docs/examples/)")
