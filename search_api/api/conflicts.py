@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from schemas.idnumber import mask_id
+from schemas.idnumber import id_search_key, mask_id
 from schemas.model import Record, RecordType
 from schemas.names import to_simplified
 
@@ -120,12 +120,18 @@ class ConflictReport:
 
 
 def conflicts_in(records: Iterable[Record]) -> list[ConflictReport]:
-    """Group ID-bearing parties by 18-digit ID and report overlapping marriages."""
+    """Group ID-bearing parties by 18-digit ID and report overlapping marriages.
+
+    A party whose normalized form is missing (an older catalog row, a correction in
+    progress) is grouped by the 18-digit form of the ID as printed, so a 15-digit ID
+    and its upgrade count as one person here too.
+    """
     by_person: dict[str, list[PersonEvent]] = {}
     for record in records:
         for index, party in enumerate(record.parties):
-            if party.id_number_18:
-                by_person.setdefault(party.id_number_18, []).append((record, index))
+            person = party.id_number_18 or id_search_key(party.id_number)
+            if person:
+                by_person.setdefault(person, []).append((record, index))
     reports = []
     for person, events in sorted(by_person.items()):
         if sum(1 for r, _ in events if r.record_type == RecordType.MARRIAGE) < 2:

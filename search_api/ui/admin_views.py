@@ -89,6 +89,7 @@ def dashboard() -> Any:
     coverage = archive.coverage()
     return render_template(
         "ui/dashboard.html",
+        conflicts=_conflicts(services),
         coverage=present.coverage_table(coverage),
         totals=_totals(coverage),
         batches=list(reversed(batches)),
@@ -96,6 +97,19 @@ def dashboard() -> Any:
         ready=ready,
         warnings=ready["warnings"],
     )
+
+
+def _conflicts(services: Any) -> list[Any]:
+    """Overlapping marriages of one person (search_api.api.conflicts), recomputed only
+    when the catalog changed: finding them reads every record once."""
+    from search_api.api.conflicts import find_conflicts
+
+    seq = services.archive.last_change_seq()
+    cached = services.extra.get("conflicts")
+    if cached is None or cached[0] != seq:
+        cached = (seq, find_conflicts(services.archive))
+        services.extra["conflicts"] = cached
+    return cached[1]
 
 
 def _totals(rows: list[tuple[int | None, str, str, int]]) -> dict[str, int]:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
 
-from archive import RejectEntry
+from archive import PageAssets, RejectEntry, SourceFile
+from schemas.model import Party, Record, RecordStatus, RecordType, Role
 from search_api import services_of
 from search_api.api.audit import AuditLog
 from search_api.search.feed import sync_index
-from tests.search_api.conftest import PASSWORD, csrf_token, login
+from tests.search_api.conftest import PASSWORD, csrf_token, login, page_jpeg, with_pages
 from tests.search_api.sample import ID15_ZHANG, ID18_WANG
 
 MASKED_15 = "620722******101"
@@ -283,3 +286,36 @@ def test_results_are_paged(client: FlaskClient) -> None:
         client.get("/search", query_string={"q": "zhangwei", "size": "2", "page": "2"})
     )
     assert "上一页" in second and "r1953-trad" in second and "r2001-id18" not in second
+
+
+def test_dashboard_flags_overlapping_marriages_of_one_person(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    """王芳 (ID …0026) married in 1991 (r1991-simp); a 1995 marriage of hers with no
+    divorce in between is a conflict the clerk must see, with her ID masked."""
+    archive = services_of(app).archive
+    assert archive is not None
+    login(client, "reviewer")
+    assert "未发现冲突" in text_of(client.get("/dashboard"))
+
+    second = Record(
+        record_id="r1995-wang-again",
+        record_type=RecordType.MARRIAGE,
+        registration_date="1995-05-05",
+        certificate_no="J620722-1995-000099",
+        parties=[
+            Party(role=Role.HUSBAND, name="周强", sex="M"),
+            Party(role=Role.WIFE, name="王芳", sex="F", id_number=ID18_WANG),
+        ],
+        status=RecordStatus.AUTO_ACCEPTED,
+    )
+    path = tmp_path / "wang-again.jpg"
+    path.write_bytes(page_jpeg(99, original=True))
+    source = SourceFile(path, path.name, hashlib.sha256(path.read_bytes()).hexdigest())
+    assets = PageAssets(page_jpeg(99), page_jpeg(99, original=True), 600, 800, 300)
+    archive.commit_record(with_pages(second, source), [source], [assets], [])
+
+    html = text_of(client.get("/dashboard"))
+    table = html.split('id="conflicts"', 1)[1].split("</table>", 1)[0]
+    assert "r1991-simp" in table and "r1995-wang-again" in table
+    assert ID18_WANG not in html and "620722********0026" in table
