@@ -27,6 +27,7 @@ from archive.writer import (
     HistoryEntry,
     insert_history,
     insert_package_files,
+    insert_pages,
     record_columns,
     upsert_fields,
 )
@@ -161,22 +162,7 @@ def _load_object(
             tx.execute(
                 sql.INSERT_SOURCE, (rid, s["position"], s["relpath"], s["sha256"], s["size"])
             )
-        for index, page in enumerate(head.pages):
-            tx.execute(
-                sql.INSERT_PAGE,
-                (
-                    rid,
-                    index,
-                    page.source,
-                    page.page_index,
-                    page.sha256,
-                    page.rotation,
-                    page.skew_deg,
-                    page.width,
-                    page.height,
-                    page.dpi,
-                ),
-            )
+        insert_pages(tx, rid, head)
         upsert_fields(tx, head, history, correctable_paths(head))
         insert_history(tx, rid, history)
         insert_package_files(tx, rid, _package_files(inv, obj, sm3))

@@ -157,6 +157,26 @@ def upsert_fields(
         )
 
 
+def insert_pages(tx: sqlite3.Connection, record_id: str, record: Record) -> None:
+    """The page rows of a record's current version (geometry as found at preparation)."""
+    for index, page in enumerate(record.pages):
+        tx.execute(
+            sql.INSERT_PAGE,
+            (
+                record_id,
+                index,
+                page.source,
+                page.page_index,
+                page.sha256,
+                page.rotation,
+                page.skew_deg,
+                page.width,
+                page.height,
+                page.dpi,
+            ),
+        )
+
+
 def insert_history(tx: sqlite3.Connection, record_id: str, entries: list[HistoryEntry]) -> None:
     for h in entries:
         tx.execute(
@@ -202,22 +222,7 @@ def insert_new_record(
     )
     for position, source in enumerate(sources):
         tx.execute(sql.INSERT_SOURCE, (rid, position, source.relpath, source.sha256, source.size))
-    for index, page in enumerate(record.pages):
-        tx.execute(
-            sql.INSERT_PAGE,
-            (
-                rid,
-                index,
-                page.source,
-                page.page_index,
-                page.sha256,
-                page.rotation,
-                page.skew_deg,
-                page.width,
-                page.height,
-                page.dpi,
-            ),
-        )
+    insert_pages(tx, rid, record)
     upsert_fields(tx, record, history, correctable_paths(record))
     insert_history(tx, rid, history)
     insert_package_files(tx, rid, files)
