@@ -75,6 +75,24 @@ def browser() -> Iterator[object]:
     shutil.rmtree(profile, ignore_errors=True)
 
 
+def navigate(driver, action) -> None:  # type: ignore[no-untyped-def]
+    """Run ``action`` (a click or key press that loads a page) and wait for the new page.
+
+    A click returns before the browser has replaced the page; asserting at once
+    races the navigation. The old document going stale is the signal.
+    """
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old_page = driver.find_element(By.TAG_NAME, "html")
+    action()
+    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(old_page))
+    WebDriverWait(driver, 15).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
+
+
 def shot(driver, name: str) -> None:  # type: ignore[no-untyped-def]
     driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
 
@@ -86,7 +104,7 @@ def sign_in(driver, base: str, username: str) -> None:  # type: ignore[no-untype
     driver.find_element(By.ID, "username").send_keys(username)
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
     shot(driver, "01-login")
-    driver.find_element(By.ID, "login-submit").click()
+    navigate(driver, driver.find_element(By.ID, "login-submit").click)
 
 
 def test_login_search_open_correct_history(server: str, browser) -> None:  # type: ignore[no-untyped-def]
@@ -100,13 +118,13 @@ def test_login_search_open_correct_history(server: str, browser) -> None:  # typ
 
     box = driver.find_element(By.ID, "q")
     box.send_keys("張偉")
-    driver.find_element(By.ID, "search-submit").click()
+    navigate(driver, driver.find_element(By.ID, "search-submit").click)
     assert driver.find_element(By.ID, "total").text == "4"
     reasons = driver.find_element(By.CSS_SELECTOR, "ol.hits li .reasons").text
     assert "完全一致" in reasons
     shot(driver, "02-search-results")
 
-    driver.find_element(By.LINK_TEXT, "r1953-trad").click()
+    navigate(driver, driver.find_element(By.LINK_TEXT, "r1953-trad").click)
     assert driver.find_element(By.ID, "record-id").text == "r1953-trad"
     image = driver.find_element(By.CSS_SELECTOR, "img.page-img")
     assert driver.execute_script("return arguments[0].naturalWidth", image) == 600
@@ -123,11 +141,11 @@ def test_login_search_open_correct_history(server: str, browser) -> None:  # typ
     value.send_keys("李秀瑛")
     driver.find_element(By.ID, "correct-reason").send_keys("对照原件，末字误识")
     shot(driver, "04-correction-form")
-    driver.find_element(By.ID, "correct-submit").click()
+    navigate(driver, driver.find_element(By.ID, "correct-submit").click)
     assert "更正已保存" in driver.find_element(By.CSS_SELECTOR, ".flash").text
     assert "李秀瑛" in driver.find_element(By.ID, "fields").text
 
-    driver.find_element(By.ID, "history-link").click()
+    navigate(driver, driver.find_element(By.ID, "history-link").click)
     history = driver.find_element(By.ID, "history").text
     assert "李秀英" in history and "李秀瑛" in history and "reviewer" in history
     assert "对照原件，末字误识" in history
@@ -141,7 +159,7 @@ def test_clerk_sees_masked_ids_and_no_correction_form(server: str, browser) -> N
     sign_in(driver, server, "clerk")
     driver.get(server + "/search?q=620722650312101")
     assert "620722******101" in driver.find_element(By.CSS_SELECTOR, "ol.hits").text
-    driver.find_element(By.LINK_TEXT, "r1991-simp").click()
+    navigate(driver, driver.find_element(By.LINK_TEXT, "r1991-simp").click)
     assert not driver.find_elements(By.ID, "correction-form")
     assert "620722650312101" not in driver.page_source
     shot(driver, "06-clerk-record-masked")
@@ -159,5 +177,5 @@ def test_review_queue_keyboard(server: str, browser) -> None:  # type: ignore[no
     body.send_keys("j")
     assert "active" in (rows[1].get_attribute("class") or "")
     shot(driver, "07-review-queue")
-    driver.switch_to.active_element.send_keys("e")
+    navigate(driver, lambda: driver.switch_to.active_element.send_keys("e"))
     assert "/records/r1975-lookalike" in driver.current_url
