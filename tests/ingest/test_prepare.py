@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+
 import cv2
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, assume, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
@@ -68,6 +70,12 @@ def test_skew_of_a_text_page_is_recovered_within_half_a_degree(page, angle, rota
 )
 def test_skew_of_ruled_lines_is_recovered(lines, angle) -> None:
     # A form's rules at analysis scale: a few long lines on an 800 x 600 page.
+    # Distinct rules only: two 3-px rules 1-5 px apart with different extents are
+    # one ragged thick bar to a projection profile, and its sharpest projection
+    # is up to ~0.6 degrees off (a known limit, docs/ingest.md "Known limits").
+    # Collinear pieces of one rule (same y) are kept.
+    rows = sorted({y for y, _x, _length in lines})
+    assume(all(b - a >= 8 for a, b in itertools.pairwise(rows)))
     mask = np.zeros((600, 800), np.uint8)
     for y, x, length in lines:
         mask[y : y + 3, x : x + length] = 255
