@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from schemas.idnumber import id_search_key, mask_id
-from schemas.model import Record, RecordType
+from schemas.model import Party, Record, RecordType
 from schemas.names import to_simplified
 
 PersonEvent = tuple[Record, int]  # (record, index of the person's party)
@@ -31,14 +31,22 @@ def date_key(record: Record) -> str:
     return (value + "-00-00")[:10] if value else "0000-00-00"
 
 
+def person_id(party: Party) -> str | None:
+    """The 18-digit ID that identifies ``party``: the normalized form, or when it is
+    missing (an older catalog row, a correction in progress) the 18-digit form of
+    the ID as printed, so a 15-digit ID and its upgrade are one person."""
+    return party.id_number_18 or id_search_key(party.id_number)
+
+
 def spouse_key(record: Record, party_index: int) -> str | None:
     """Who the other party is: ``id:<18 digits>`` or ``name:<simplified>``, else None."""
     others = [p for i, p in enumerate(record.parties) if i != party_index]
     if not others:
         return None
     spouse = others[0]
-    if spouse.id_number_18:
-        return "id:" + spouse.id_number_18
+    spouse_id = person_id(spouse)
+    if spouse_id:
+        return "id:" + spouse_id
     name = _simplified(spouse.name_simplified or spouse.name)
     return "name:" + name if name else None
 
@@ -120,16 +128,12 @@ class ConflictReport:
 
 
 def conflicts_in(records: Iterable[Record]) -> list[ConflictReport]:
-    """Group ID-bearing parties by 18-digit ID and report overlapping marriages.
-
-    A party whose normalized form is missing (an older catalog row, a correction in
-    progress) is grouped by the 18-digit form of the ID as printed, so a 15-digit ID
-    and its upgrade count as one person here too.
-    """
+    """Group ID-bearing parties by 18-digit ID (:func:`person_id`) and report
+    overlapping marriages."""
     by_person: dict[str, list[PersonEvent]] = {}
     for record in records:
         for index, party in enumerate(record.parties):
-            person = party.id_number_18 or id_search_key(party.id_number)
+            person = person_id(party)
             if person:
                 by_person.setdefault(person, []).append((record, index))
     reports = []
