@@ -204,3 +204,52 @@ def line_family(text_mask: np.ndarray) -> Estimate:
         return Estimate(0.0, 0.0)
     value = 0.0 if h_mass >= v_mass else 90.0
     return Estimate(value, round(abs(h_mass - v_mass) / total, 3))
+
+
+MAX_CHARACTER_SPAN = 1.6  # a character's extent along the line, in glyph sizes
+MIN_CHARACTER_SPAN = 0.3
+
+
+def character_count(text_mask: np.ndarray, blob: LineBlob, glyph: float, horizontal: bool) -> int:
+    """How many separate character slots a line candidate holds; 0 when it is not text.
+
+    The ink of the blob is projected onto the line direction and cut at the gaps.
+    A run longer than MAX_CHARACTER_SPAN glyphs is not a character: it is a rule
+    remnant, a row of printed digit boxes (one connected frame) or a smear, and
+    such a blob is no text line worth reading for the orientation.
+    """
+    window = text_mask[blob.y : blob.y + blob.h, blob.x : blob.x + blob.w]
+    profile = (window > 0).sum(axis=0 if horizontal else 1) > 0
+    runs: list[int] = []
+    length = 0
+    for on in np.append(profile, False):
+        if on:
+            length += 1
+        elif length:
+            runs.append(length)
+            length = 0
+    if not runs or max(runs) > MAX_CHARACTER_SPAN * glyph:
+        return 0
+    # Strokes of one character are split by small gaps: join runs across gaps < glyph/4.
+    return sum(run >= MIN_CHARACTER_SPAN * glyph for run in _join_runs(profile, glyph / 4))
+
+
+def _join_runs(profile: np.ndarray, max_gap: float) -> list[int]:
+    """Lengths of the on-runs of a boolean profile after closing gaps up to ``max_gap``."""
+    on = np.flatnonzero(profile)
+    if on.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(on) > max_gap + 1)
+    starts = np.concatenate(([on[0]], on[breaks + 1]))
+    ends = np.concatenate((on[breaks], [on[-1]]))
+    return [int(v) for v in ends - starts + 1]
+
+
+def text_lines(text_mask: np.ndarray, glyph: float, horizontal: bool) -> list[tuple[LineBlob, int]]:
+    """Line candidates that hold separate characters, with their character counts."""
+    found = []
+    for blob in line_blobs(text_mask, glyph, horizontal):
+        count = character_count(text_mask, blob, glyph, horizontal)
+        if count >= 3:
+            found.append((blob, count))
+    return found

@@ -30,8 +30,8 @@ LineScorer = Callable[[list[np.ndarray]], list[float]]
 
 SKEW_MIN_CONFIDENCE = 0.15
 FAMILY_MIN_CONFIDENCE = 0.30
-FLIP_MIN_MARGIN = 0.08
-MAX_PROBE_CROPS = 3
+FLIP_MIN_MARGIN = 0.5
+MAX_PROBE_CROPS = 4
 PROBE_HEIGHT = 48
 PROBE_MAX_WIDTH = 320  # the recognizer's native input width: about 7 characters
 
@@ -108,66 +108,89 @@ def _find_rotation(
 
     Every hypothesis 0/90/180/270 is read: the line crops are turned by it, and
     a crop that then stands tall is taken as a column of vertical writing (the
-    1950s forms) and laid out as a row of its character cells. The engine's mean
-    confidence per hypothesis decides; the winner must lead by FLIP_MIN_MARGIN.
+    1950s forms) and laid out as a row of its character cells. Each crop's four
+    readings vote (:func:`rotation_evidence`); the winner must lead the runner-up
+    by FLIP_MIN_MARGIN per readable crop.
     """
     if scorer is None:
         return None, 0.0
     text = geometry.remove_rules(straight_mask)
-    family = geometry.line_family(text)
-    glyph = geometry.glyph_size(text)
-    directions = [family.value == 0]
-    if family.confidence < FAMILY_MIN_CONFIDENCE:
-        directions.append(not directions[0])
-    blobs = [b for horizontal in directions for b in geometry.line_blobs(text, glyph, horizontal)]
-    crops = _line_crops(straight_gray, blobs, scale)
+    crops = _line_crops(straight_gray, _probe_blobs(text), scale)
     if not crops:
         return None, 0.0
     batch = [_reading_row(geometry.quarter_turn_clockwise(c, r)) for r in ROTATIONS for c in crops]
     scores = scorer(batch)
     n = len(crops)
-    single = {r: _mean(scores[i * n : (i + 1) * n]) for i, r in enumerate(ROTATIONS)}
-    log.debug("orientation scores %s", single)
-    rotation = _rotation_from_scores(single)
-    others = max(single[(rotation + 90) % 360], single[(rotation + 180) % 360])
-    margin = single[rotation] - others
+    per_crop = [{r: scores[i * n + k] for i, r in enumerate(ROTATIONS)} for k in range(n)]
+    readable = [s for s in per_crop if max(s.values()) >= READABLE_SCORE]
+    if not readable:
+        return None, 0.0
+    votes = [rotation_evidence(s) for s in readable]
+    evidence = {r: sum(v[r] for v in votes) / len(votes) for r in ROTATIONS}
+    ranked = sorted(ROTATIONS, key=lambda r: evidence[r], reverse=True)
+    rotation, margin = ranked[0], evidence[ranked[0]] - evidence[ranked[1]]
+    log.debug("orientation evidence %s from %d readable crops", evidence, len(readable))
     confidence = round(min(1.0, max(0.0, margin / (2 * FLIP_MIN_MARGIN))), 3)
     if margin < FLIP_MIN_MARGIN:
         return None, confidence
     return rotation, confidence
 
 
-VERTICAL_MIN_SCORE = 0.6
-VERTICAL_MAX_GAP = 0.2
+READABLE_SCORE = 0.3
 
 
-def _rotation_from_scores(single: dict[int, float]) -> int:
-    """The rotation whose reading explains the four hypotheses' scores.
+def rotation_evidence(scores: dict[int, float]) -> dict[int, float]:
+    """How well each truth 0/90/180/270 explains one crop's four readings.
 
-    PP-OCR reads glyphs turned 90 degrees counter-clockwise almost as well as upright
-    ones (vertical text is trained that way), but not glyphs turned clockwise. So the
-    best hypothesis ``h`` is the truth, unless ``h + 90`` also reads well: then ``h``
-    is that artifact of upright vertical writing, and the truth is ``h + 90``.
+    Reading hypothesis ``r`` shows the glyphs turned counter-clockwise by
+    ``truth - r``. Measured: PP-OCR reads upright glyphs best, glyphs turned 90
+    degrees counter-clockwise almost as well (it is trained so for vertical text),
+    and glyphs turned clockwise or upside down badly. So truth ``h`` predicts a
+    high score at ``h``, a fair one at ``h - 90`` and low ones at ``h + 90`` and
+    ``h + 180``; the upright reading counts twice, which keeps the evidence right
+    when the counter-clockwise reading happens to fail as well.
     """
-    best = max(ROTATIONS, key=lambda r: single[r])
-    after = (best + 90) % 360
-    if single[after] >= VERTICAL_MIN_SCORE and single[after] >= single[best] - VERTICAL_MAX_GAP:
-        return after
-    return best
+    return {
+        h: 2 * scores[h]
+        + scores[(h + 270) % 360]
+        - scores[(h + 90) % 360]
+        - scores[(h + 180) % 360]
+        for h in ROTATIONS
+    }
 
 
 ROTATIONS = (0, 90, 180, 270)
 
 
-def _mean(values: list[float]) -> float:
-    return float(np.mean(values)) if values else 0.0
+def _probe_blobs(text: np.ndarray) -> list[geometry.LineBlob]:
+    """The line candidates to read: the ones holding the most separate characters.
+
+    Runs along the dominant writing direction first; both directions when the
+    family is unclear. Rows of digit boxes and rule remnants are no text lines
+    (:func:`geometry.character_count`); when nothing else is found the longest
+    candidates are taken as they are.
+    """
+    family = geometry.line_family(text)
+    glyph = geometry.glyph_size(text)
+    if glyph < 4:
+        return []
+    directions = [family.value == 0]
+    if family.confidence < FAMILY_MIN_CONFIDENCE:
+        directions.append(not directions[0])
+    lines = [found for d in directions for found in geometry.text_lines(text, glyph, d)]
+    if lines:
+        # Characters beyond what one probe shows (about 7) do not help any more.
+        full = PROBE_MAX_WIDTH // PROBE_HEIGHT
+        lines.sort(key=lambda t: (min(t[1], full), max(t[0].w, t[0].h)), reverse=True)
+        return [blob for blob, _count in lines[:MAX_PROBE_CROPS]]
+    blobs = [b for d in directions for b in geometry.line_blobs(text, glyph, d)]
+    return sorted(blobs, key=lambda b: max(b.w, b.h), reverse=True)[:MAX_PROBE_CROPS]
 
 
 def _line_crops(gray: np.ndarray, blobs: list[geometry.LineBlob], scale: float) -> list[np.ndarray]:
-    """Full-resolution crops of the longest line candidates."""
-    longest = sorted(blobs, key=lambda b: max(b.w, b.h), reverse=True)[:MAX_PROBE_CROPS]
+    """Full-resolution crops of the line candidates."""
     crops = []
-    for blob in longest:
+    for blob in blobs:
         pad = max(2, round(min(blob.w, blob.h) * 0.25))
         x0 = max(0, round((blob.x - pad) / scale))
         y0 = max(0, round((blob.y - pad) / scale))
