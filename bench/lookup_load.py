@@ -149,17 +149,17 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(home: Path, port: int) -> subprocess.Popen:
+def start_server(home: Path, port: int, processes: int, threads: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "MARRIAGE_ARCHIVE_HOME": str(home),
         "MARRIAGE_ARCHIVE_LOOKUP_RATE_PER_MINUTE": "100000000",
         "MARRIAGE_ARCHIVE_LOOKUP_DAILY_QUOTA": "1000000000",
-        "MARRIAGE_ARCHIVE_ENUMERATION_ALERT_DISTINCT_IDS": "100000000",
         "MARRIAGE_ARCHIVE_LOG_LEVEL": "WARNING",
         "OMP_THREAD_LIMIT": "1",
     }
-    cmd = [sys.executable, "-m", "cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    cmd = [sys.executable, "-m", "cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+           "--processes", str(processes), "--threads", str(threads)]  # fmt: skip
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -259,7 +259,8 @@ def render(result: dict, args: argparse.Namespace, audit: dict) -> str:
         f"Python {platform.python_version()}. "
         f"Index: {args.records:,} synthetic records (sqlite backend); catalog: {args.catalog} of "
         "them archived through `Archive.commit_record` (see the module docstring for why). "
-        f"Server: `marriage-archive serve` (waitress, 8 threads); load generator: a separate "
+        f"Server: `marriage-archive serve --processes {args.processes} --threads {args.threads}` "
+        "(waitress; one listening socket shared by the processes); load generator: a separate "
         f"process, {args.connections} keep-alive connections, closed loop, {args.seconds:.0f} s "
         "per phase, loopback.",
         "",
@@ -304,6 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--catalog", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--home", type=Path, default=None, help="Reuse a prepared data home.")
     parser.add_argument("--no-write", action="store_true", help="Do not update docs.")
     parser.add_argument("--generate", nargs=4, metavar=("PORT", "KEY", "QUERIES", "SECONDS"))
@@ -332,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     args.load_before = os.getloadavg()[0]
     before = _audit_count(settings)
     port = _free_port()
-    server = start_server(home, port)
+    server = start_server(home, port, args.processes, args.threads)
     try:
         gen = subprocess.run(
             [sys.executable, "-m", "bench.lookup_load", "--connections", str(args.connections),

@@ -11,13 +11,19 @@ from cli.app import get_settings, main
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
-def serve(host: str, port: int, threads: int) -> None:
+@click.option(
+    "--processes",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="Server processes sharing the port [default: setting SERVE_PROCESSES, 0 = cores].",
+)
+def serve(host: str, port: int, threads: int, processes: int | None) -> None:
     """Serve the clerk web app and the APIs (waitress); the index follows the catalog."""
     from search_api import serve as serve_app
 
     settings = get_settings()
     click.echo(f"marriage-archive: http://{host}:{port}/  (Ctrl+C to stop)")
-    serve_app(settings, host=host, port=port, threads=threads)
+    serve_app(settings, host=host, port=port, threads=threads, processes=processes)
 
 
 @main.command()

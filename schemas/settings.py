@@ -77,6 +77,9 @@ class Settings(BaseModel):
         200, gt=0, description="Distinct IDs per key per hour that raise an alert log line."
     )
     max_request_bytes: int = Field(256 * 1024, gt=0)
+    serve_processes: int = Field(
+        0, ge=0, le=64, description="Server processes of `serve`; 0 = number of cores."
+    )
     cookie_secure: bool = Field(
         False, description="Send the web session cookie over HTTPS only (set true behind TLS)."
     )
@@ -122,6 +125,10 @@ class Settings(BaseModel):
         return self.home / "auth.sqlite"
 
     @property
+    def api_limits_path(self) -> Path:
+        return self.home / "api_limits.sqlite"
+
+    @property
     def work_dir(self) -> Path:
         return self.home / "work"
 
@@ -132,6 +139,10 @@ class Settings(BaseModel):
     @property
     def worker_count(self) -> int:
         return self.workers or (os.cpu_count() or 1)
+
+    @property
+    def serve_process_count(self) -> int:
+        return self.serve_processes or (os.cpu_count() or 1)
 
 
 def _read_config_file(path: Path) -> dict[str, Any]:

@@ -125,17 +125,51 @@ def _init_api(app: Flask, settings: Settings, csrf: CSRFProtect) -> None:
             csrf.exempt(blueprint)
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
-    """Serve the app with waitress until interrupted; the index follows the catalog."""
-    from waitress import serve as waitress_serve
+def serve(
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    threads: int = 8,
+    processes: int | None = None,
+) -> None:
+    """Serve the app with waitress until SIGTERM/Ctrl-C; the index follows the catalog.
+
+    ``processes`` (default ``settings.serve_process_count``): several processes
+    share one listening socket (``search_api.serving``), one per core by default.
+    """
+    from search_api.serving import Supervisor, listening_socket, stop_on_sigterm
+
+    count = processes or settings.serve_process_count
+    sock = listening_socket(host, port)
+    log.info("serving on http://%s:%s", host, port)
+    try:
+        if count == 1:
+            stop_on_sigterm()
+            _serve_socket(settings, sock, threads, follow_index=True)
+        else:
+            Supervisor(
+                sock,
+                count,
+                lambda s, index: _serve_socket(settings, s, threads, follow_index=index == 0),
+            ).run()
+    finally:
+        sock.close()
+
+
+def _serve_socket(settings: Settings, sock: Any, threads: int, follow_index: bool) -> None:
+    """One server process: build the app, serve ``sock`` until SystemExit/Ctrl-C."""
+    from waitress.server import create_server
 
     app = create_app(settings)
     services = services_of(app)
-    if services.archive is not None:
+    if follow_index and services.archive is not None:
         services.follower = IndexFollower(services.archive, services.search, INDEX_FOLLOW_SECONDS)
         services.follower.start()
-    log.info("serving on http://%s:%s", host, port)
     try:
-        waitress_serve(app, host=host, port=port, threads=threads, ident="marriage-archive")
+        server = create_server(app, sockets=[sock], threads=threads, ident="marriage-archive")
+        server.run()  # returns on SystemExit / KeyboardInterrupt in this thread
     finally:
+        api_state = app.extensions.get("marriage_archive_api")
+        if api_state is not None:
+            api_state.close()
         services.close()

@@ -106,6 +106,7 @@ class ApiState:
     def close(self) -> None:
         self.keys.close()
         self.audit.close()
+        self.limiter.close()
 
 
 def build_state(settings: Settings, registry: Any = None) -> ApiState:
@@ -118,6 +119,7 @@ def build_state(settings: Settings, registry: Any = None) -> ApiState:
             settings.lookup_rate_per_minute,
             settings.lookup_daily_quota,
             settings.enumeration_alert_distinct_ids,
+            path=settings.api_limits_path,
         ),
         hmac_key=audit_hmac_key(settings),
         metrics=create_metrics(registry),

@@ -12,6 +12,10 @@ Durability: WAL journal with ``synchronous=FULL`` -- each commit is fsynced
 before the API answers. Concurrent writers share one connection behind a lock;
 entries queued while another thread commits are written in that thread's
 transaction (group commit), so one fsync serves many requests under load.
+Several server processes append to the same chain: each batch is written under
+an exclusive ``flock`` (:mod:`search_api.api.locking`) and ``BEGIN IMMEDIATE``,
+and reads the chain head inside that transaction, so the chain stays one
+strictly ordered sequence.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from typing import Any
 
 from schemas.errors import StorageError
 from schemas.settings import Settings
+from search_api.api.locking import WriterLock
 
 log = logging.getLogger("marriage_archive.api.audit")
 
@@ -134,6 +139,8 @@ class AuditLog:
                 f"Cannot open the audit log {path.name}: check the data home."
             ) from exc
         self._write_lock = threading.Lock()
+        # Server processes append to one chain: they take turns on this lock.
+        self._process_lock = WriterLock(path.with_name(path.name + ".lock"))
         self._queue_lock = threading.Lock()
         self._pending: list[tuple[int, AuditEntry]] = []
         self._ticket = 0
@@ -147,6 +154,7 @@ class AuditLog:
     def close(self) -> None:
         with self._write_lock:
             self._conn.close()
+            self._process_lock.close()
 
     def append(self, entry: AuditEntry) -> None:
         """Write ``entry`` durably before returning; raises StorageError if it cannot."""
@@ -174,6 +182,10 @@ class AuditLog:
                 self._written = max(self._written, batch[-1][0])
 
     def _write_batch(self, entries: list[AuditEntry]) -> None:
+        with self._process_lock.hold():
+            self._write_chained(entries)
+
+    def _write_chained(self, entries: list[AuditEntry]) -> None:
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
         try:

@@ -122,11 +122,20 @@ def _lookup_many(queries: list[LookupQuery]) -> list[LookupAnswer]:
     audit = call_audit()
     purposes = list(dict.fromkeys(q.purpose.strip() for q in queries))
     audit.purpose = " | ".join(purposes)[:1000]
-    state.limiter.consume(caller.client.key_id if caller.client else caller.label, len(queries))
-    subjects = [resolve_subject(q) for q in queries]
-    audit.subjects = [hmac_subject(state.hmac_key, s.audit_key) for s in subjects]
+    invalid: ValidationFailed | None = None
+    try:
+        subjects = [resolve_subject(q) for q in queries]
+    except ValidationFailed as exc:
+        subjects, invalid = [], exc  # an invalid question still uses up its units, then 422
+    hmacs = [hmac_subject(state.hmac_key, s.audit_key) for s in subjects]
+    # One limiter transaction: take the units, then watch the subjects for enumeration.
     if caller.client:
-        state.limiter.observe_subjects(caller.client.key_id, caller.client.name, audit.subjects)
+        state.limiter.admit(caller.client.key_id, caller.client.name, len(queries), hmacs)
+    else:
+        state.limiter.consume(caller.label, len(queries))
+    if invalid is not None:
+        raise invalid
+    audit.subjects = hmacs
     answers = [_answer(s) for s in subjects]
     if state.metrics is not None:
         for answer in answers:
