@@ -42,6 +42,13 @@ class Settings(BaseModel):
     # --- ingest ---------------------------------------------------------------------
     ocr_engine: Literal["rapidocr", "tesseract"] = "rapidocr"
     second_opinion: bool = Field(True, description="Re-read IDs and dates with the other engine.")
+    ocr_det_max_side: int = Field(
+        1600,
+        ge=480,
+        le=4000,
+        description="Text detection runs on the page scaled to this longest side (pixels); "
+        "recognition reads the line crops at full resolution.",
+    )
     workers: int = Field(0, ge=0, description="Worker processes; 0 = number of cores.")
     max_pixels: int = Field(120_000_000, gt=0, description="Pixel limit per page (bomb guard).")
     max_pages: int = Field(40, gt=0, description="Pages per file before it is rejected.")

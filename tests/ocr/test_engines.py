@@ -69,6 +69,31 @@ def test_engine_finds_lines_on_a_page_with_boxes_in_page_pixels(engines, name):
     assert 280 <= x + bw <= 300 + w + 20 and 190 <= y <= 200 + h
 
 
+@pytest.mark.slow
+def test_rapidocr_detects_on_a_smaller_page_but_boxes_and_text_are_full_size():
+    """A page larger than ``ocr_det_max_side`` is detected scaled down; the boxes
+    must still be in the page's own pixels and the text read from full resolution."""
+    import cv2
+    import numpy as np
+
+    from ocr.rapidocr_engine import RapidOcrEngine
+
+    engine = RapidOcrEngine(load_settings(environ={}, ocr_det_max_side=800))
+    page = np.full((1200, 2400, 3), 255, np.uint8)
+    crop = render_line("身份证号：" + HUSBAND_ID)
+    crop = cv2.resize(crop, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)
+    h, w = crop.shape[:2]
+    page[700 : 700 + h, 900 : 900 + w] = crop
+    lines = engine.recognize_page(page)  # detection at 800 x 400: a third of the page
+    line = next(line for line in lines if HUSBAND_ID[-6:] in line.text.replace(" ", ""))
+    assert HUSBAND_ID in line.text.replace(" ", "")
+    x, y, bw, bh = line.bbox
+    # the ID is the right part of the crop: its box must sit inside the crop's place
+    assert 900 <= x < 900 + w and 900 + w - 40 <= x + bw <= 900 + w + 40
+    assert y >= 690 and y + bh <= 700 + h + 10
+    assert engine.recognize_page(np.full((900, 1800, 3), 255, np.uint8)) == []
+
+
 @pytest.fixture(scope="module")
 def printed_form():
     return render_page(two_column_form())
