@@ -208,48 +208,80 @@ def line_family(text_mask: np.ndarray) -> Estimate:
 
 MAX_CHARACTER_SPAN = 1.6  # a character's extent along the line, in glyph sizes
 MIN_CHARACTER_SPAN = 0.3
+FRAME_COVER = 0.6
 
 
 def character_count(text_mask: np.ndarray, blob: LineBlob, glyph: float, horizontal: bool) -> int:
-    """How many separate character slots a line candidate holds; 0 when it is not text.
+    """About how many characters a line candidate holds; 0 when it is a row of boxes.
 
-    The ink of the blob is projected onto the line direction and cut at the gaps.
-    A run longer than MAX_CHARACTER_SPAN glyphs is not a character: it is a rule
-    remnant, a row of printed digit boxes (one connected frame) or a smear, and
-    such a blob is no text line worth reading for the orientation.
+    Thin strokes longer than a character along the line (underlines under filled
+    values, rule remnants, smears) are set apart first. When they form two
+    separate rails over most of the blob it is a row of printed digit boxes (or a
+    band between two rules), not a text line: 0. Otherwise the remaining ink is
+    projected onto the line direction and its length counted in characters.
     """
     window = text_mask[blob.y : blob.y + blob.h, blob.x : blob.x + blob.w]
-    profile = (window > 0).sum(axis=0 if horizontal else 1) > 0
-    runs: list[int] = []
-    length = 0
-    for on in np.append(profile, False):
-        if on:
-            length += 1
-        elif length:
-            runs.append(length)
-            length = 0
-    if not runs or max(runs) > MAX_CHARACTER_SPAN * glyph:
+    if not horizontal:
+        window = window.T
+    span = max(3, round(MAX_CHARACTER_SPAN * glyph))
+    long_strokes = cv2.morphologyEx(window, cv2.MORPH_OPEN, np.ones((1, span), np.uint8))
+    rails = _runs((long_strokes > 0).sum(axis=1) > FRAME_COVER * window.shape[1])
+    if len(rails) >= 2:
         return 0
-    # Strokes of one character are split by small gaps: join runs across gaps < glyph/4.
-    return sum(run >= MIN_CHARACTER_SPAN * glyph for run in _join_runs(profile, glyph / 4))
+    strokes = cv2.subtract(window, long_strokes) > 0
+    inked = 0
+    for start, end in run_bounds(strokes.sum(axis=0) > 0):
+        rows = np.flatnonzero(strokes[:, start:end].any(axis=1))
+        # A character is about as tall as it is wide: specks along a fold are not.
+        if end - start >= MIN_CHARACTER_SPAN * glyph and rows[-1] - rows[0] >= 0.45 * glyph:
+            inked += end - start
+    return round(inked / (0.9 * glyph))
 
 
-def _join_runs(profile: np.ndarray, max_gap: float) -> list[int]:
-    """Lengths of the on-runs of a boolean profile after closing gaps up to ``max_gap``."""
-    on = np.flatnonzero(profile)
-    if on.size == 0:
-        return []
-    breaks = np.flatnonzero(np.diff(on) > max_gap + 1)
-    starts = np.concatenate(([on[0]], on[breaks + 1]))
-    ends = np.concatenate((on[breaks], [on[-1]]))
-    return [int(v) for v in ends - starts + 1]
+def run_bounds(profile: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of the True runs of a boolean profile, end exclusive."""
+    edges = np.diff(np.concatenate(([0], profile.astype(np.int8), [0])))
+    starts, ends = np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()
+    return list(zip(starts, ends, strict=True))
 
 
-def text_lines(text_mask: np.ndarray, glyph: float, horizontal: bool) -> list[tuple[LineBlob, int]]:
-    """Line candidates that hold separate characters, with their character counts."""
+def _runs(profile: np.ndarray) -> list[int]:
+    """Lengths of the True runs of a boolean profile."""
+    return [end - start for start, end in run_bounds(profile)]
+
+
+MIN_CHARACTERS = 3
+MIN_DENSITY = 0.3  # characters per glyph length: rules, folds and sparse specks fall below
+
+
+def text_lines(
+    text_mask: np.ndarray, glyph: float, horizontal: bool, window: float = 6.0
+) -> list[tuple[LineBlob, int, float]]:
+    """Line candidates that hold characters: (part, characters, density), best first.
+
+    Each candidate is cut to its inkiest stretch of ``window`` line heights (what one
+    recognizer input shows); density is characters per glyph length of that stretch.
+    """
     found = []
     for blob in line_blobs(text_mask, glyph, horizontal):
-        count = character_count(text_mask, blob, glyph, horizontal)
-        if count >= 3:
-            found.append((blob, count))
-    return found
+        part = _inkiest_stretch(text_mask, blob, horizontal, window)
+        count = character_count(text_mask, part, glyph, horizontal)
+        density = count * glyph / max(part.w if horizontal else part.h, 1)
+        if count >= MIN_CHARACTERS and density >= MIN_DENSITY:
+            found.append((part, count, round(density, 3)))
+    return sorted(found, key=lambda t: (t[1], t[2]), reverse=True)
+
+
+def _inkiest_stretch(mask: np.ndarray, blob: LineBlob, horizontal: bool, window: float) -> LineBlob:
+    """The part of a line blob, ``window`` times its thickness long, with the most ink."""
+    along, across = (blob.w, blob.h) if horizontal else (blob.h, blob.w)
+    length = max(1, round(window * across))
+    if along <= length:
+        return blob
+    box = mask[blob.y : blob.y + blob.h, blob.x : blob.x + blob.w] > 0
+    profile = box.sum(axis=0 if horizontal else 1).astype(np.int64)
+    sums = np.convolve(profile, np.ones(length, np.int64), mode="valid")
+    start = int(sums.argmax())
+    if horizontal:
+        return LineBlob(blob.x + start, blob.y, length, blob.h)
+    return LineBlob(blob.x, blob.y + start, blob.w, length)

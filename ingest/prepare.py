@@ -34,6 +34,8 @@ FLIP_MIN_MARGIN = 0.5
 MAX_PROBE_CROPS = 4
 PROBE_HEIGHT = 48
 PROBE_MAX_WIDTH = 320  # the recognizer's native input width: about 7 characters
+# A line crop padded by a quarter of its height on each side fills 48 x 320 at this length.
+PROBE_WINDOW = PROBE_MAX_WIDTH / PROBE_HEIGHT * 1.5 - 0.5
 
 WARN_SKEW = "skew_uncertain"
 WARN_ORIENTATION = "orientation_uncertain"
@@ -177,12 +179,12 @@ def _probe_blobs(text: np.ndarray) -> list[geometry.LineBlob]:
     directions = [family.value == 0]
     if family.confidence < FAMILY_MIN_CONFIDENCE:
         directions.append(not directions[0])
-    lines = [found for d in directions for found in geometry.text_lines(text, glyph, d)]
+    lines = [f for d in directions for f in geometry.text_lines(text, glyph, d, PROBE_WINDOW)]
     if lines:
-        # Characters beyond what one probe shows (about 7) do not help any more.
+        # Full probes first (about 7 characters fill one), the denser the better.
         full = PROBE_MAX_WIDTH // PROBE_HEIGHT
-        lines.sort(key=lambda t: (min(t[1], full), max(t[0].w, t[0].h)), reverse=True)
-        return [blob for blob, _count in lines[:MAX_PROBE_CROPS]]
+        lines.sort(key=lambda t: (min(t[1], full), t[2]), reverse=True)
+        return [blob for blob, _count, _density in lines[:MAX_PROBE_CROPS]]
     blobs = [b for d in directions for b in geometry.line_blobs(text, glyph, d)]
     return sorted(blobs, key=lambda b: max(b.w, b.h), reverse=True)[:MAX_PROBE_CROPS]
 
@@ -223,26 +225,39 @@ def _reading_row(crop: np.ndarray) -> np.ndarray:
 
 
 def _character_cells(column: np.ndarray) -> list[np.ndarray]:
-    """Cut a column of vertical writing into character cells at the blank rows."""
-    _, ink = cv2.threshold(column, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    """Cut a column of vertical writing into character cells.
+
+    Long strokes along the column (the rule a filled value is written beside) are
+    ignored. The column is cut at its blank rows; pieces much shorter than a
+    character are rejoined (二, 三 have inner gaps) and pieces holding several
+    touching characters are split evenly (characters of vertical writing are
+    about square: the ink's width is the character size).
+    """
+    _, ink = cv2.threshold(column, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     width = column.shape[1]
+    rule_kernel = np.ones((max(3, round(1.5 * width)), 1), np.uint8)
+    ink = cv2.subtract(ink, cv2.morphologyEx(ink, cv2.MORPH_OPEN, rule_kernel)) > 0
+    inked_cols = np.flatnonzero(ink.sum(axis=0) > max(1, column.shape[0] // 50))
+    size = width if inked_cols.size == 0 else int(inked_cols[-1] - inked_cols[0] + 1)
+    size = max(width // 3, min(width, size))
     inked = ink.sum(axis=1) > max(1, width // 50)
-    cells, start = [], None
-    for y, on in enumerate(np.append(inked, False)):
-        if on and start is None:
-            start = y
-        elif not on and start is not None:
-            if y - start >= width // 5:  # ignore specks
-                cells.append((start, y))
-            start = None
-    merged: list[list[int]] = []
-    for top, bottom in cells:  # rejoin characters split at an inner gap (e.g. 二, 三)
-        if merged and bottom - merged[-1][0] <= width:
-            merged[-1][1] = bottom
+    pieces: list[list[int]] = []
+    for top, bottom in geometry.run_bounds(inked):
+        if bottom - top < size // 5:  # specks
+            continue
+        if pieces and bottom - pieces[-1][0] <= 1.1 * size:
+            pieces[-1][1] = bottom  # rejoin a character split at an inner gap
         else:
-            merged.append([top, bottom])
-    pad = width // 10
-    return [column[max(0, t - pad) : b + pad] for t, b in merged if b - t <= 1.3 * width]
+            pieces.append([top, bottom])
+    cells = []
+    pad = size // 10
+    for top, bottom in pieces:
+        parts = max(1, round((bottom - top) / size))
+        step = (bottom - top) / parts
+        for k in range(parts):
+            y0, y1 = round(top + k * step), round(top + (k + 1) * step)
+            cells.append(column[max(0, y0 - pad) : y1 + pad])
+    return cells
 
 
 def _fit(cell: np.ndarray, size: int) -> np.ndarray:
