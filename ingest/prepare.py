@@ -30,8 +30,10 @@ LineScorer = Callable[[list[np.ndarray]], list[float]]
 
 SKEW_MIN_CONFIDENCE = 0.15
 FAMILY_MIN_CONFIDENCE = 0.30
-FLIP_MIN_MARGIN = 0.5
-MAX_PROBE_CROPS = 4
+FLIP_MIN_MARGIN = 0.5  # evidence lead per readable crop (see rotation_evidence)
+CLEAR_MARGIN = 1.0  # a lead this large on the first crops needs no more reading
+FIRST_PROBE_CROPS = 2
+MAX_PROBE_CROPS = 6
 PROBE_HEIGHT = 48
 PROBE_MAX_WIDTH = 320  # the recognizer's native input width: about 7 characters
 # A line crop padded by a quarter of its height on each side fills 48 x 320 at this length.
@@ -112,30 +114,45 @@ def _find_rotation(
     a crop that then stands tall is taken as a column of vertical writing (the
     1950s forms) and laid out as a row of its character cells. Each crop's four
     readings vote (:func:`rotation_evidence`); the winner must lead the runner-up
-    by FLIP_MIN_MARGIN per readable crop.
+    by FLIP_MIN_MARGIN per readable crop. The best FIRST_PROBE_CROPS lines are read
+    first; only when they do not settle it clearly are the others read as well
+    (recognition is most of the cost of preparing a page).
     """
     if scorer is None:
         return None, 0.0
     text = geometry.remove_rules(straight_mask)
     crops = _line_crops(straight_gray, _probe_blobs(text), scale)
+    per_crop = _read_hypotheses(crops[:FIRST_PROBE_CROPS], scorer)
+    rotation, margin, readable = _vote(per_crop)
+    if readable < FIRST_PROBE_CROPS or margin < CLEAR_MARGIN:
+        per_crop += _read_hypotheses(crops[FIRST_PROBE_CROPS:], scorer)
+        rotation, margin, readable = _vote(per_crop)
+    confidence = round(min(1.0, max(0.0, margin / (2 * CLEAR_MARGIN))), 3)
+    if not readable or margin < FLIP_MIN_MARGIN:
+        return None, confidence
+    return rotation, confidence
+
+
+def _read_hypotheses(crops: list[np.ndarray], scorer: LineScorer) -> list[dict[int, float]]:
+    """Each crop's reading confidence under the four hypotheses (one scorer call)."""
     if not crops:
-        return None, 0.0
+        return []
     batch = [_reading_row(geometry.quarter_turn_clockwise(c, r)) for r in ROTATIONS for c in crops]
     scores = scorer(batch)
     n = len(crops)
-    per_crop = [{r: scores[i * n + k] for i, r in enumerate(ROTATIONS)} for k in range(n)]
+    return [{r: scores[i * n + k] for i, r in enumerate(ROTATIONS)} for k in range(n)]
+
+
+def _vote(per_crop: list[dict[int, float]]) -> tuple[int, float, int]:
+    """(winning rotation, its lead per readable crop, number of readable crops)."""
     readable = [s for s in per_crop if max(s.values()) >= READABLE_SCORE]
     if not readable:
-        return None, 0.0
+        return 0, 0.0, 0
     votes = [rotation_evidence(s) for s in readable]
     evidence = {r: sum(v[r] for v in votes) / len(votes) for r in ROTATIONS}
     ranked = sorted(ROTATIONS, key=lambda r: evidence[r], reverse=True)
-    rotation, margin = ranked[0], evidence[ranked[0]] - evidence[ranked[1]]
     log.debug("orientation evidence %s from %d readable crops", evidence, len(readable))
-    confidence = round(min(1.0, max(0.0, margin / (2 * FLIP_MIN_MARGIN))), 3)
-    if margin < FLIP_MIN_MARGIN:
-        return None, confidence
-    return rotation, confidence
+    return ranked[0], evidence[ranked[0]] - evidence[ranked[1]], len(readable)
 
 
 READABLE_SCORE = 0.3
@@ -257,6 +274,8 @@ def _character_cells(column: np.ndarray) -> list[np.ndarray]:
         for k in range(parts):
             y0, y1 = round(top + k * step), round(top + (k + 1) * step)
             cells.append(column[max(0, y0 - pad) : y1 + pad])
+    if not cells:  # nothing but long strokes: cut at the pitch of the column's width
+        cells = [column[y : y + size] for y in range(0, column.shape[0] - size // 2, size)]
     return cells
 
 
