@@ -250,10 +250,10 @@ def _character_cells(column: np.ndarray) -> list[np.ndarray]:
     touching characters are split evenly (characters of vertical writing are
     about square: the ink's width is the character size).
     """
-    _, ink = cv2.threshold(column, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    _, binary = cv2.threshold(column, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     width = column.shape[1]
     rule_kernel = np.ones((max(3, round(1.5 * width)), 1), np.uint8)
-    ink = cv2.subtract(ink, cv2.morphologyEx(ink, cv2.MORPH_OPEN, rule_kernel)) > 0
+    ink = cv2.subtract(binary, cv2.morphologyEx(binary, cv2.MORPH_OPEN, rule_kernel)) > 0
     inked_cols = np.flatnonzero(ink.sum(axis=0) > max(1, column.shape[0] // 50))
     size = width if inked_cols.size == 0 else int(inked_cols[-1] - inked_cols[0] + 1)
     size = max(width // 3, min(width, size))
