@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ocr.labels import PARTY_FIELDS, RECORD_FIELDS
+from ocr.labels import PARTY_FIELDS, RECORD_FIELDS, fold
 from ocr.parties import FIRST, HUSBAND, SECOND, WIFE
 from ocr.result import Reading
 from schemas.idnumber import parse_id
@@ -12,7 +12,7 @@ from schemas.model import FieldInfo, Party, Role, TextLine
 from schemas.names import to_simplified
 
 if TYPE_CHECKING:
-    from ocr.extract import Found
+    from ocr.found import Found
 
 ROLE_ORDER = (HUSBAND, WIFE)
 
@@ -49,14 +49,33 @@ def _role_map(found: list[Found]) -> dict[str, tuple[str, bool]]:
     return mapping
 
 
+def _same(key: str, value: object) -> str:
+    # A certificate number read in either script is one value (號 vs 号 on two pages).
+    return fold(str(value)) if key == "certificate_no" else str(value)
+
+
 def _pick(items: list[Found]) -> Found | None:
-    """The value to keep for one field; different readings -> a conflict issue."""
-    readable = [f for f in items if f.value is not None]
+    """The value to keep for one field; different readings -> a conflict issue.
+
+    Readings that agree with the kept one lend it their confidence (the surest
+    of them counts); supporting readings (signatures) only ever do that.
+    """
+    readable = [f for f in items if f.value is not None and not f.support]
     if not readable:
-        return items[0] if items else None
+        return next((f for f in items if not f.support), None)
     best = readable[0]
-    if len({str(f.value) for f in readable}) > 1:
+    if len({_same(f.key, f.value) for f in readable}) > 1:
         best.issues.append("conflicting_values")
+        return best
+    agreeing = [
+        f
+        for f in items
+        if f.value is not None and _same(f.key, f.value) == _same(best.key, best.value)
+    ]
+    surest = max(agreeing, key=lambda f: f.confidence)
+    if surest.confidence > best.confidence:
+        best.confidence = surest.confidence
+        best.issues.append("confirmed_by_second_reading")
     return best
 
 

@@ -146,12 +146,53 @@ class LabelHit:
     end: int
 
 
+# Characters OCR puts in place of a label's character (歲 read 崴, 期 read 朗 / 其):
+# label matching only, values are never rewritten with this table.
+LABEL_CONFUSIONS = str.maketrans({"崴": "岁", "朗": "期", "其": "期", "問": "间"})
+# A label read with one wrong character is still a label when it is long enough
+# (4+ characters), starts its box and is followed by a separator, a digit or nothing.
+FUZZY_MIN_LENGTH = 4
+_LABEL_END = " \t\u3000:：;；,，、|_"
+
+
+def _match_text(text: str) -> str:
+    return fold(text).translate(LABEL_CONFUSIONS)
+
+
 def find_labels(text: str) -> list[LabelHit]:
-    """Every label in ``text``, left to right, longest wording first, no overlaps."""
+    """Every label in ``text``, left to right, longest wording first, no overlaps.
+
+    Exact wordings (any script, spacing allowed) first; then, in the text no
+    exact label covers, a long wording with one misread character at the start
+    of the box (``婚姻登记机腿：``, ``出生日朗1978年``).
+    """
     pattern, lookup = _label_regex()
+    folded = _match_text(text)
     hits = []
-    for m in pattern.finditer(fold(text)):
+    for m in pattern.finditer(folded):
         word = re.sub(r"[ \t\u3000]", "", m.group(0))
         kind, key = lookup[word]
         hits.append(LabelHit(kind, key, m.start(), m.end()))
+    if not hits or hits[0].start > 0:
+        end = hits[0].start if hits else len(folded)
+        fuzzy = _fuzzy_label(folded[:end])
+        if fuzzy is not None:
+            hits.insert(0, fuzzy)
     return hits
+
+
+def _fuzzy_label(text: str) -> LabelHit | None:
+    """A long label with exactly one misread CJK character, starting the text."""
+    start = len(text) - len(text.lstrip(_LABEL_END))
+    for kind, key, word in _label_table():
+        end = start + len(word)
+        if len(word) < FUZZY_MIN_LENGTH or end > len(text):
+            continue
+        piece = text[start:end]
+        wrong = [i for i, (a, b) in enumerate(zip(piece, word, strict=True)) if a != b]
+        if len(wrong) != 1 or not "\u4e00" <= piece[wrong[0]] <= "\u9fff":
+            continue
+        after = text[end : end + 1]
+        if not after or after in _LABEL_END or after.isascii():
+            return LabelHit(kind, key, start, end)
+    return None

@@ -29,6 +29,7 @@ class Segment:
     line: int
     label: LabelHit | None = None
     follows_label: bool = False  # text right after a label inside the same line
+    whole_line: bool = False  # the segment is its whole line: its box was measured, not estimated
 
     @property
     def left(self) -> int:
@@ -111,6 +112,7 @@ def segment_lines(lines: list[TextLine]) -> list[Segment]:
                     line=line_no,
                     label=piece_label,
                     follows_label=follows,
+                    whole_line=len(pieces) == 1 and e - s == len(text.strip()),
                 )
             )
     return segments

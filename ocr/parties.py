@@ -16,20 +16,15 @@ FIRST, SECOND = "p0", "p1"
 
 def _headings(segments: list[Segment]) -> list[Segment]:
     """Heading segments, minus signature-line headings such as ``男方签名``."""
-    out = []
-    for seg in segments:
-        if seg.label is None or seg.label.kind != "heading":
-            continue
-        nxt = segments[seg.index + 1] if seg.index + 1 < len(segments) else None
-        if (
-            nxt is not None
-            and nxt.line == seg.line
-            and nxt.label is not None
-            and nxt.label.kind == "other"
-        ):
-            continue
-        out.append(seg)
-    return out
+    from ocr.signature import is_signature_heading
+
+    return [
+        seg
+        for seg in segments
+        if seg.label is not None
+        and seg.label.kind == "heading"
+        and not is_signature_heading(seg, segments)
+    ]
 
 
 def heading_prefix(label: Segment, segments: list[Segment]) -> str | None:

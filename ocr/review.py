@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import date
 
 from ocr.result import Reading, era_of
-from ocr.rules import type_from_certificate, type_from_wording
+from ocr.rules import is_traditional_document, type_from_certificate, type_from_wording
 from schemas.dates import age_at, birth_year_from_age, parse_date
 from schemas.idnumber import parse_id
 from schemas.model import FieldInfo, Party
+from schemas.names import to_traditional
 
 # Below this combined confidence a field goes to review (optional fields are emptied).
 MIN_CONFIDENCE = 0.85
@@ -41,6 +42,7 @@ NON_BLOCKING = frozenset(
         "second_opinion_empty",
         "second_opinion_agrees",
         "age_nominal",
+        "confirmed_by_second_reading",  # another reading of the same value was surer
     }
 )
 ERAS_WITH_IDS = ("1985-99", "2000+")
@@ -98,7 +100,9 @@ def _check_id(reading: Reading, i: int, party: Party) -> None:
         if not check.birth_date.isoformat().startswith(party.birth_date):
             _flag(reading, key, "id_birth_date_mismatch")
     elif party.age is not None and check.birth_date and reading.registration_date:
-        lo, hi = birth_year_from_age(party.age, reading.registration_date, nominal=True)
+        # The printed age may be the full years or the nominal age (虚岁): either fits.
+        lo, _ = birth_year_from_age(party.age, reading.registration_date)
+        _, hi = birth_year_from_age(party.age, reading.registration_date, nominal=True)
         if not lo <= check.birth_date.year <= hi:
             _flag(reading, key, "id_age_mismatch")
 
@@ -132,6 +136,16 @@ def _check_party(reading: Reading, i: int, party: Party) -> None:
         _flag(reading, f"parties[{i}].sex", "sex_role_mismatch")
     _check_id(reading, i, party)
     _check_birth_and_age(reading, i, party)
+
+
+def _check_name_scripts(reading: Reading) -> None:
+    """On a form written in traditional script, a name read with simplified-only
+    characters (蒋 for 蔣) was answered by the model in the wrong script: review."""
+    if not is_traditional_document(reading.lines):
+        return
+    for i, party in enumerate(reading.parties):
+        if party.name and any(to_traditional(ch) != ch for ch in party.name):
+            _flag(reading, f"parties[{i}].name", "name_script_mismatch")
 
 
 def _check_certificate(reading: Reading) -> None:
@@ -215,6 +229,7 @@ def assess(reading: Reading) -> Reading:
         break
     for i, party in enumerate(reading.parties):
         _check_party(reading, i, party)
+    _check_name_scripts(reading)
     required = required_fields(reading)
     _drop_uncertain_optional(reading, required)
     reasons: list[str] = []

@@ -209,3 +209,20 @@ def test_a_checked_18_digit_id_outweighs_a_modest_engine_score():
         for ln in two_column_form()
     ]
     assert "low_confidence: parties[0].name" in assess(extract_fields(name_unsure)).review_reasons
+
+
+@pytest.mark.parametrize(("age", "flagged"), [(27, False), (28, False), (29, False), (31, True)])
+def test_id_vs_age_accepts_full_years_and_nominal_age(age, flagged):
+    # Born 1957-09-24, registered 1985-01-01: 27 full years, 28 or 29 as 虚岁.
+    wife_id = "620722570924900"
+    lines = [
+        line("结婚证", 800, 60),
+        line(f"兹有张建国（男，27岁）与李秀英（女，{age}岁，身份证号{wife_id}）自愿结婚", 100, 200),
+        line("发证机关：", 700, 900),
+        line("高台县民政局", 700, 960),
+        line("1985年1月1日", 700, 1020),
+    ]
+    reading = assess(extract_fields(lines))
+    assert reading.parties[1].age == age
+    issues = reading.fields["parties[1].id_number"].issues
+    assert ("id_age_mismatch" in issues) is flagged

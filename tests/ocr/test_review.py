@@ -1,0 +1,62 @@
+"""The verdict: names that lost a character or came back in the wrong script go to review."""
+
+from __future__ import annotations
+
+from ocr import assess, extract_fields
+from schemas.model import TextLine
+from tests.ocr.forms import CHAR, line, traditional_form, two_column_form
+
+
+def _replace(lines: list[TextLine], text: str, new: TextLine) -> list[TextLine]:
+    return [new if ln.text == text else ln for ln in lines]
+
+
+def test_a_name_box_wide_enough_for_another_character_goes_to_review():
+    # "张建国" recognized as "张建" in a box three characters wide: a character was dropped
+    wide = TextLine(text="张建", bbox=[450, 480, 3 * CHAR, CHAR], confidence=0.99, page=0)
+    reading = assess(extract_fields(_replace(two_column_form(), "张建国", wide)))
+    assert reading.parties[0].name == "张建"
+    assert "parties[0].name: name_box_wider_than_text" in reading.review_reasons
+
+
+def test_a_name_box_that_fits_its_characters_is_fine():
+    fitting = TextLine(text="张建", bbox=[450, 480, 2 * CHAR, CHAR], confidence=0.99, page=0)
+    reading = assess(extract_fields(_replace(two_column_form(), "张建国", fitting)))
+    assert reading.parties[0].name == "张建"
+    assert reading.review_reasons == []
+
+
+def test_a_simplified_name_on_a_traditional_form_goes_to_review():
+    assert assess(extract_fields(traditional_form())).review_reasons == []
+    lines = _replace(traditional_form(), "姓名：陳國華", line("姓名：陈國華", 200, 280))
+    reading = assess(extract_fields(lines))
+    assert "parties[0].name: name_script_mismatch" in reading.review_reasons
+
+
+def test_a_simplified_form_may_hold_any_name():
+    lines = _replace(two_column_form(), "张建国", line("張建国", 450, 480))
+    assert assess(extract_fields(lines)).review_reasons == []
+
+
+def test_a_traditional_form_read_partly_in_simplified_is_still_traditional():
+    # OCR answers 别, 岁, 项 for 別, 歲, 項: the local certificate number keeps 號
+    lines = [
+        line("離婚登記表", 800, 60),
+        line("離婚證字號：高民離字第829号", 200, 140),
+        line("项目", 200, 200),
+        line("男方", 600, 200),
+        line("女方", 1200, 200),
+        line("姓名", 200, 280),
+        line("陳國華", 600, 280),
+        line("劉淑貞", 1200, 280),
+        line("性别", 200, 360),
+        line("男", 600, 360),
+        line("女", 1200, 360),
+        line("年岁", 200, 440),
+        line("二十五岁", 600, 440),
+        line("二十二岁", 1200, 440),
+        line("登記時間：一九五三年三月十二日", 200, 700),
+    ]
+    reading = assess(extract_fields(lines))
+    assert reading.certificate_no == "高民離字第829號"
+    assert (reading.parties[0].age, reading.parties[1].age) == (25, 22)

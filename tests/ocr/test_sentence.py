@@ -1,0 +1,133 @@
+"""The certificate sentence in the wordings of different decades, with OCR's losses."""
+
+from __future__ import annotations
+
+import pytest
+
+from ocr import assess, extract_fields
+from ocr.layout import segment_lines
+from ocr.sentence import read_sentence
+from tests.ocr.forms import HUSBAND_ID, WIFE_ID, column, line
+
+
+def _by_slot(lines):
+    out: dict[tuple[str, str], object] = {}
+    for f in read_sentence(segment_lines(lines)):
+        out[(str(f.slot), f.key)] = f.value
+    return out
+
+
+def test_brackets_with_ages_and_birth_dates():
+    values = _by_slot(
+        [
+            line("兹有张建国（男，二十七岁）与李秀英（女，1980年1月2日生）自愿结婚，", 100, 200),
+        ]
+    )
+    assert values[("husband", "name")] == "张建国"
+    assert values[("husband", "age")] == 27
+    assert values[("wife", "name")] == "李秀英"
+    assert values[("wife", "birth_date")] == "1980-01-02"
+    assert ("wife", "age") not in values
+
+
+def test_a_bracket_lost_at_a_line_break_still_reads_both_parties():
+    values = _by_slot(
+        [
+            line("兹有祁辉华（男，1946年2月14日", 100, 200),
+            line("生）与陆琴婷", 1300, 205),
+            line("女，37岁）自愿结婚，经审查合于《中华人民共和国婚姻法》", 100, 300),
+        ]
+    )
+    assert values[("husband", "name")] == "祁辉华"
+    assert values[("husband", "birth_date")] == "1946-02-14"
+    assert values[("wife", "name")] == "陆琴婷"
+    assert values[("wife", "age")] == 37
+
+
+def test_fill_in_underscores_are_not_part_of_names():
+    values = _by_slot([line("兹有徐东东（男，_28_岁）与_谢兰芳（女，25岁）自愿结婚", 100, 200)])
+    assert values[("husband", "age")] == 28
+    assert values[("wife", "name")] == "谢兰芳"
+
+
+def test_1950s_wording_without_brackets_age_after_nian_and_address():
+    # 兹有鍾榮明男年三十四歲住…與羅燕燕女年二十二歲住…  (歲 read as 崴, 與 as 興)
+    lines = [
+        column("兹有鍾榮明男年三十四崴住高臺縣合黎鄉東聯村興羅燕燕女年二十二崴住", 1600, 100),
+        column("高臺縣駱駝城西街村自願結婚經審查合於婚姻法的規定發給此證", 1500, 100),
+        column("一九五二年十一月十三日", 700, 300),
+    ]
+    values = _by_slot(lines)
+    assert values[("husband", "name")] == "鍾榮明"
+    assert values[("husband", "age")] == 34
+    assert values[("wife", "name")] == "羅燕燕"
+    assert values[("wife", "age")] == 22
+    assert ("wife", "birth_date") not in values  # the sign-off date is nobody's birth date
+
+
+def test_an_unterminated_numeral_is_not_taken_as_an_age():
+    # "二十九）" lost its bracket at the line end: the numeral may have lost a digit too
+    values = _by_slot(
+        [
+            line("兹有夏仁明（男，二十一）與曹雪桂（女，二十九", 100, 200),
+            line("自結婚，經審查合於《中華人民共和國婚姻法》", 100, 300),
+        ]
+    )
+    assert values[("husband", "age")] == 21
+    assert ("wife", "age") not in values
+    assert values[("wife", "name")] == "曹雪桂"
+
+
+def test_ids_in_the_sentence():
+    values = _by_slot(
+        [
+            line(f"兹有张建国（男，1978年5月6日生，身份证号{HUSBAND_ID}）与李秀英", 100, 200),
+            line(f"（女，1980年1月2日生，身份证号{WIFE_ID}）自愿结婚", 100, 300),
+        ]
+    )
+    assert values[("husband", "id_number")] == HUSBAND_ID
+    assert values[("wife", "id_number")] == WIFE_ID
+    assert values[("husband", "birth_date")] == "1978-05-06"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "兹有张建国（男，二十七岁）与李秀英（男，二十五岁）自愿结婚",  # two husbands
+        "经审查合于婚姻法关于结婚的规定，发给此证。",
+        "男方签名：张建国  女方签名：李秀英",
+    ],
+)
+def test_no_sentence_no_values(text):
+    assert _by_slot([line(text, 100, 200)]) == {}
+
+
+def test_sentence_agreeing_with_the_table_confirms_an_unsure_name():
+    table = [
+        line("补领结婚证申请书", 700, 60),
+        line("男方", 200, 150),
+        line("姓名", 200, 220),
+        line("妥鑫", 500, 220, conf=0.88),
+        line("性别", 900, 220),
+        line("男", 1100, 220),
+    ]
+    sentence = [line("兹有妥鑫（男，48岁）与郭琴（女，28岁）申请补领结婚证", 100, 900, conf=0.97)]
+    alone = assess(extract_fields(table))
+    assert "low_confidence: parties[0].name" in alone.review_reasons
+    both = assess(extract_fields(table + sentence))
+    assert both.parties[0].name == "妥鑫"
+    assert both.fields["parties[0].name"].confidence == pytest.approx(0.97)
+    assert "low_confidence: parties[0].name" not in both.review_reasons
+
+
+def test_sentence_disagreeing_with_the_table_is_a_conflict():
+    table = [
+        line("男方", 200, 150),
+        line("姓名", 200, 220),
+        line("张建国", 500, 220),
+        line("性别", 900, 220),
+        line("男", 1100, 220),
+    ]
+    sentence = [line("兹有张建图（男，27岁）与李秀英（女，25岁）自愿结婚", 100, 900)]
+    reading = assess(extract_fields(table + sentence))
+    assert "parties[0].name: conflicting_values" in reading.review_reasons
