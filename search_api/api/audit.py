@@ -168,22 +168,21 @@ class AuditLog:
                     self._failed.discard(ticket)
                     raise StorageError("The audit log could not be written: the call was refused.")
                 return
-            with self._queue_lock:
-                batch, self._pending = self._pending, []
-            try:
-                self._write_batch([e for _, e in batch])
-            except sqlite3.Error as exc:
-                self._failed.update(t for t, _ in batch if t != ticket)
-                log.error("audit write failed: %s", type(exc).__name__)
-                raise StorageError(
-                    "The audit log could not be written: the call was refused."
-                ) from exc
-            finally:
-                self._written = max(self._written, batch[-1][0])
-
-    def _write_batch(self, entries: list[AuditEntry]) -> None:
-        with self._process_lock.hold():
-            self._write_chained(entries)
+            # Wait for the other server processes first: what this process's threads
+            # queue meanwhile joins the batch (one fsync for all of them).
+            with self._process_lock.hold():
+                with self._queue_lock:
+                    batch, self._pending = self._pending, []
+                try:
+                    self._write_chained([e for _, e in batch])
+                except (sqlite3.Error, OSError) as exc:
+                    self._failed.update(t for t, _ in batch if t != ticket)
+                    log.error("audit write failed: %s", type(exc).__name__)
+                    raise StorageError(
+                        "The audit log could not be written: the call was refused."
+                    ) from exc
+                finally:
+                    self._written = max(self._written, batch[-1][0])
 
     def _write_chained(self, entries: list[AuditEntry]) -> None:
         conn = self._conn

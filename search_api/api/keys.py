@@ -140,7 +140,9 @@ def _digest(key: str) -> str:
 class KeyStore:
     """Authenticates presented keys (one read-only SQLite connection per server thread).
 
-    Every request reads the key row again, so a revocation is effective at once.
+    A verified key is remembered per thread until the key table changes (checked
+    on every request with ``PRAGMA data_version``), so a revocation or a new
+    expiry is effective at once.
     """
 
     def __init__(self, settings: Settings):
@@ -163,15 +165,22 @@ class KeyStore:
         if conn is not None:
             conn.close()
             self._local.conn = None
+            self._local.version = None
 
-    def authenticate(self, presented: str) -> ApiClient:
-        """The active client owning ``presented``; :class:`AuthRequired` otherwise.
+    def _cache(self) -> dict[str, ApiClient]:
+        """This thread's verified keys (by digest), emptied whenever ``api_keys`` changed.
 
-        The same message for unknown, malformed, revoked and expired keys would hide
-        useful facts from a legitimate integrator, so revoked/expired are named;
-        the secret part is still compared in constant time.
+        ``PRAGMA data_version`` changes when any other connection (``apikey
+        revoke`` in another process, say) commits to the file, so a revocation
+        still takes effect on the next request; the cache saves the row read.
         """
-        match = _KEY_PATTERN.match(presented.strip())
+        version = self._conn().execute("PRAGMA data_version").fetchone()[0]
+        if getattr(self._local, "version", None) != version:
+            self._local.version, self._local.cache = version, {}
+        return self._local.cache  # type: ignore[no-any-return]
+
+    def _lookup(self, presented: str, digest: str) -> ApiClient:
+        match = _KEY_PATTERN.match(presented)
         if not match:
             raise AuthRequired("The API key is malformed: send 'Authorization: Bearer mak_…'.")
         row = (
@@ -184,9 +193,24 @@ class KeyStore:
             .fetchone()
         )
         stored = row[6] if row else "0" * 64
-        if not hmac.compare_digest(stored, _digest(presented.strip())) or row is None:
+        if not hmac.compare_digest(stored, digest) or row is None:
             raise AuthRequired("The API key is not valid: ask the archive for a new key.")
-        client = _row_to_client(row[:6])
+        return _row_to_client(row[:6])
+
+    def authenticate(self, presented: str) -> ApiClient:
+        """The active client owning ``presented``; :class:`AuthRequired` otherwise.
+
+        The same message for unknown, malformed, revoked and expired keys would hide
+        useful facts from a legitimate integrator, so revoked/expired are named;
+        the secret part is still compared in constant time.
+        """
+        presented = presented.strip()
+        digest = _digest(presented)
+        cache = self._cache()
+        client = cache.get(digest)
+        if client is None:
+            client = self._lookup(presented, digest)
+            cache[digest] = client
         state = client.state()
         if state != "active":
             raise AuthRequired(

@@ -10,9 +10,11 @@ Rate: a sliding 60 s window counted in 1 s slots (bounded work per call however
 high the rate). A slot keeps its count and its latest call time; it counts while
 that latest call is less than 60 s old, so a call counts for 60 s to 61 s at most:
 never more than the rate in any 60 s, at worst refused up to 1 s early. Quota:
-per key and UTC day. The file is not fsynced (``synchronous=NORMAL`` in WAL
-mode): a power cut may lose the counters' last seconds (at most one extra
-window); they do survive restarts.
+per key and UTC day. The file is never fsynced (WAL, ``synchronous=OFF``: a
+crashed server process loses nothing, an operating-system crash or power cut
+may lose the counters' last updates, i.e. grant up to one extra window); the
+counters survive restarts. They are limits, not records: the audit log is the
+durable account of every call.
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ class LookupLimiter:
         self._clock = clock
         self._wall = wall
         self._lock = threading.Lock()
+        self._swept: dict[str, int] = {}  # key -> second of this process's last sweep
         # Processes take turns on a flock (no SQLite busy sleeps); memory needs none.
         self._process_lock = WriterLock(path.with_name(path.name + ".lock")) if path else None
         try:
@@ -124,6 +127,8 @@ class LookupLimiter:
         """
         now = self._clock()
         with self._transaction() as conn:
+            if self._swept.get(key_id) != math.floor(now):  # at most once a second per key
+                self._sweep(conn, key_id, now)
             if units:
                 self._take(conn, key_id, units, now)
             alert = self._watch(conn, key_id, subjects, now) if subjects else False
@@ -175,9 +180,17 @@ class LookupLimiter:
             "ON CONFLICT (key_id, day) DO UPDATE SET n = n + excluded.n",
             (key_id, today, units),
         )
-        conn.execute(  # expired slots are never read again
-            "DELETE FROM rate_slots WHERE key_id = ? AND slot < ?", (key_id, slot - WINDOW_S)
+
+    def _sweep(self, conn: sqlite3.Connection, key_id: str, now: float) -> None:
+        """Drop rows no decision reads any more (they would only fill the file)."""
+        conn.execute(
+            "DELETE FROM rate_slots WHERE key_id = ? AND slot < ?",
+            (key_id, math.floor(now) - WINDOW_S),
         )
+        conn.execute(
+            "DELETE FROM subjects WHERE key_id = ? AND seen <= ?", (key_id, now - SUBJECT_WINDOW_S)
+        )
+        self._swept[key_id] = math.floor(now)
 
     def _watch(
         self, conn: sqlite3.Connection, key_id: str, subjects: list[str], now: float
@@ -188,11 +201,10 @@ class LookupLimiter:
             "ON CONFLICT (key_id, subject) DO UPDATE SET seen = excluded.seen",
             [(key_id, s, now) for s in subjects],
         )
-        conn.execute("DELETE FROM subjects WHERE key_id = ? AND seen <= ?", (key_id, since))
         # Bounded count: only "more than the threshold?" matters.
         distinct = conn.execute(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM subjects WHERE key_id = ? LIMIT ?)",
-            (key_id, self.alert_distinct + 1),
+            "SELECT COUNT(*) FROM (SELECT 1 FROM subjects WHERE key_id = ? AND seen > ? LIMIT ?)",
+            (key_id, since, self.alert_distinct + 1),
         ).fetchone()[0]
         if distinct <= self.alert_distinct:
             return False
@@ -232,6 +244,6 @@ def _open(path: Path | None) -> sqlite3.Connection:
         conn = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
         conn.execute("PRAGMA busy_timeout=30000")
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA synchronous=OFF")
     conn.executescript(_SCHEMA)
     return conn
