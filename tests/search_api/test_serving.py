@@ -19,11 +19,11 @@ import psutil
 import pytest
 import requests
 
+from schemas.errors import ToolUnavailable
 from schemas.settings import load_settings
 from search_api.api.audit import AuditLog
 from search_api.api.keys import create_key
-
-pytestmark = pytest.mark.slow
+from search_api.serving import listening_socket
 
 VALID_ID = "11010519491231002X"  # GB 11643's own example: valid check character
 
@@ -99,6 +99,7 @@ def _children(proc: subprocess.Popen) -> list[int]:
     raise AssertionError("expected two server processes")
 
 
+@pytest.mark.slow
 def test_rate_limit_holds_across_processes_and_sigterm_stops_all(served) -> None:
     proc, port, key, home = served
     children = _children(proc)
@@ -126,11 +127,41 @@ def test_rate_limit_holds_across_processes_and_sigterm_stops_all(served) -> None
         log.close()
 
 
+@pytest.mark.slow
 def test_children_stop_when_the_parent_is_killed(served) -> None:
     proc, port, _, _ = served
     children = _children(proc)
     proc.kill()  # SIGKILL: the parent cannot forward anything
     proc.wait(timeout=30)
     assert _gone(children), "an orphaned server process kept running"
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+
+
+def test_a_port_in_use_is_refused_with_what_to_do() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(ToolUnavailable, match="--port"):
+            listening_socket("127.0.0.1", port)
+
+
+@pytest.mark.slow
+def test_a_child_failing_at_startup_stops_serve_without_restart_loop(tmp_path: Path) -> None:
+    # Two copy roots on one disk without ALLOW_SINGLE_DISK: create_app refuses to start.
+    env = {
+        **os.environ,
+        "MARRIAGE_ARCHIVE_HOME": str(tmp_path / "data"),
+        "MARRIAGE_ARCHIVE_ROOT_A": str(tmp_path / "a"),
+        "MARRIAGE_ARCHIVE_ROOT_B": str(tmp_path / "b"),
+        "MARRIAGE_ARCHIVE_LOG_JSON": "false",
+        "OMP_THREAD_LIMIT": "1",
+    }
+    port = _free_port()
+    cmd = [sys.executable, "-m", "cli", "serve", "--port", str(port), "--processes", "2"]
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 69, result.stderr[-2000:]
+    assert "exited during startup" in result.stderr
     with pytest.raises(requests.ConnectionError):
         requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
