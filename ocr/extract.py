@@ -26,13 +26,18 @@ from ocr.layout import (
     column_below,
     is_vertical,
     merge_digit_boxes,
+    next_in_reading_order,
     row_to_right,
     same_row,
     segment_lines,
 )
 from ocr.parties import FIRST, SECOND, slot_of, slots_in_line
+from ocr.regdate import (
+    read_signoff_dates,
+    reconcile_registration_dates,
+)
 from ocr.result import Reading, era_of
-from ocr.rules import in_document_script, is_traditional_document, record_type_of
+from ocr.rules import certificate_year, in_document_script, is_traditional_document, record_type_of
 from ocr.sentence import read_sentence
 from ocr.signature import read_signatures
 from schemas.model import TextLine
@@ -43,6 +48,8 @@ def _parse_date(text: str) -> tuple[Any, list[str]] | None:
     if not found:
         return None
     d = found[0]
+    if d.year_only_normalized:
+        return d.iso, ["date_year_normalized"]
     return d.iso, (["date_digits_normalized"] if d.normalized else [])
 
 
@@ -92,7 +99,7 @@ def _value_segments(label: Segment, segments: list[Segment]) -> list[Segment]:
     if nxt is not None and nxt.line == label.line and nxt.label is None:
         return [nxt]
     if is_vertical(label.bbox, label.text):
-        return _below(label, segments)[:2]
+        return next_in_reading_order(label, segments)[:2]
     right = row_to_right(label, segments, max_gap=20 * label.height)
     if right:
         return merge_digit_boxes(right)
@@ -175,51 +182,6 @@ def _order_slots(found: list[Found]) -> None:
                 f.issues.append("party_by_order")
 
 
-def _below(anchor: Segment, segments: list[Segment], rows: float = 3.0) -> list[Segment]:
-    """Unlabelled segments after ``anchor`` in reading order, nearest first.
-
-    Under it (overlapping its span) in horizontal writing; in the next columns to
-    its left (overlapping its height) in vertical writing.
-    """
-    if is_vertical(anchor.bbox, anchor.text):
-        width = anchor.bbox[2]
-        left = [
-            s
-            for s in segments
-            if s.page == anchor.page
-            and s.label is None
-            and s.index != anchor.index
-            and anchor.left - rows * width <= s.right <= anchor.left + 0.3 * width
-            and min(s.bottom, anchor.bottom) - max(s.top, anchor.top) > 0
-        ]
-        return sorted(left, key=lambda s: -s.right)
-    out = [
-        s
-        for s in segments
-        if s.page == anchor.page
-        and s.label is None
-        and s.index != anchor.index
-        and anchor.bottom - 0.3 * anchor.height <= s.top <= anchor.bottom + rows * anchor.height
-        and min(s.right, anchor.right) - max(s.left, anchor.left) > 0
-    ]
-    return sorted(out, key=lambda s: s.top)
-
-
-def read_signoff_date(found: list[Found], segments: list[Segment]) -> list[Found]:
-    """The unlabelled date under the issuing office (落款: office, then date) of certificates."""
-    if any(f.key == "registration_date" and f.value for f in found):
-        return []
-    for office in (f for f in found if f.key == "office" and f.value):
-        for seg in _below(office.segment, segments):
-            dates = [d for d in V.find_dates(seg.text) if len(d.iso) == 10]
-            if dates:
-                issues = ["date_from_signoff"]
-                if dates[0].normalized:
-                    issues.append("date_digits_normalized")
-                return [Found("registration_date", dates[0].iso, seg, seg.confidence, issues)]
-    return []
-
-
 def read_content(segments: list[Segment], used: set[int]) -> list[Found]:
     """Unlabelled ID numbers and certificate numbers anywhere on the pages."""
     out: list[Found] = []
@@ -255,7 +217,9 @@ def extract_fields(lines: list[TextLine]) -> Reading:
         found.append(extra)
     found += read_sentence(segments)
     found += read_signatures(segments)
-    found += read_signoff_date(found, segments)
+    found += read_signoff_dates(found, segments)
+    certs = [str(f.value) for f in found if f.key == "certificate_no" and f.value]
+    reconcile_registration_dates(found, certificate_year(certs[0]) if certs else None)
     _order_slots(found)
     from ocr.assemble import assemble
 

@@ -228,3 +228,35 @@ def merge_digit_boxes(segments: list[Segment]) -> list[Segment]:
             out.append(seg)
     flush()
     return out
+
+
+def next_in_reading_order(
+    anchor: Segment, segments: list[Segment], rows: float = 3.0
+) -> list[Segment]:
+    """Unlabelled segments after ``anchor`` in reading order, nearest first.
+
+    Under it (overlapping its span) in horizontal writing; in the next columns to
+    its left (overlapping its height) in vertical writing.
+    """
+    if is_vertical(anchor.bbox, anchor.text):
+        width = anchor.bbox[2]
+        left = [
+            s
+            for s in segments
+            if s.page == anchor.page
+            and s.label is None
+            and s.index != anchor.index
+            and anchor.left - rows * width <= s.right <= anchor.left + 0.3 * width
+            and min(s.bottom, anchor.bottom) - max(s.top, anchor.top) > 0
+        ]
+        return sorted(left, key=lambda s: -s.right)
+    out = [
+        s
+        for s in segments
+        if s.page == anchor.page
+        and s.label is None
+        and s.index != anchor.index
+        and anchor.bottom - 0.3 * anchor.height <= s.top <= anchor.bottom + rows * anchor.height
+        and min(s.right, anchor.right) - max(s.left, anchor.left) > 0
+    ]
+    return sorted(out, key=lambda s: s.top)

@@ -74,12 +74,32 @@ def has_twin(label: Segment, segments: list[Segment]) -> bool:
     )
 
 
+def _page_headings(page: int, segments: list[Segment]) -> list[tuple[str, Segment]]:
+    """``(role, heading)`` on ``page``, or none when they cannot tell the spouses apart.
+
+    With two 姓名 labels on the page (one block per spouse), the headings must put
+    them in different roles; when OCR lost one heading (女方 read as 妨) both blocks
+    fall under the other one, and the blocks themselves become the anchors.
+    """
+    headings = [
+        (s.label.key, s) for s in _headings(segments) if s.label is not None and s.page == page
+    ]
+    names = [
+        s for s in segments if s.label is not None and s.label.key == "name" and s.page == page
+    ]
+    if headings and len(names) == 2:
+        roles = {_by_geometry(n, headings) for n in names}
+        if len(roles) < 2:
+            return []
+    return headings
+
+
 def slot_of(value: Segment, label: Segment, segments: list[Segment]) -> str | None:
     """``husband`` / ``wife`` when headings tell, ``p0`` / ``p1`` from layout, else None."""
     prefix = heading_prefix(label, segments)
     if prefix:
         return prefix
-    headings = [(s.label.key, s) for s in _headings(segments) if s.label is not None]
+    headings = _page_headings(value.page, segments)
     slot = _by_geometry(value, headings, centred=not has_twin(label, segments))
     if slot:
         return slot
@@ -106,7 +126,7 @@ def slots_in_line(values: list[Segment], label: Segment, segments: list[Segment]
     prefix = heading_prefix(label, segments)
     if prefix:
         return [prefix] * len(values)
-    headings = [(s.label.key, s) for s in _headings(segments) if s.label is not None]
+    headings = _page_headings(label.page, segments)
     found = [_by_geometry(v, headings, centred=not has_twin(label, segments)) for v in values]
     roles = (HUSBAND, WIFE)
     if len(values) == 2 and found[0] in roles and found[1] in roles and found[0] != found[1]:

@@ -11,7 +11,12 @@ from __future__ import annotations
 from datetime import date
 
 from ocr.result import Reading, era_of
-from ocr.rules import is_traditional_document, type_from_certificate, type_from_wording
+from ocr.rules import (
+    certificate_year,
+    is_traditional_document,
+    type_from_certificate,
+    type_from_wording,
+)
 from schemas.dates import age_at, birth_year_from_age, parse_date
 from schemas.idnumber import parse_id
 from schemas.model import FieldInfo, Party
@@ -43,6 +48,7 @@ NON_BLOCKING = frozenset(
         "second_opinion_agrees",
         "age_nominal",
         "confirmed_by_second_reading",  # another reading of the same value was surer
+        "date_year_confirmed",  # an undone confusion in the year, same year elsewhere
     }
 )
 ERAS_WITH_IDS = ("1985-99", "2000+")
@@ -64,9 +70,24 @@ def _flag(reading: Reading, key: str, issue: str) -> None:
         issues.append(issue)
 
 
+def _confirm_year(reading: Reading, key: str, other_year: str | None) -> None:
+    """A date whose year needed an OCR confusion undone (``196！年``) stands when
+    another source gives the same year (the certificate number, the ID number)."""
+    info = reading.fields.get(key)
+    value = _value(reading, key)
+    if info is None or "date_year_normalized" not in info.issues or not value:
+        return
+    if (other_year and str(value).startswith(other_year[-4:])) or (
+        other_year and len(other_year) == 2 and str(value)[2:4] == other_year
+    ):
+        info.issues = [i for i in info.issues if i != "date_year_normalized"]
+        info.issues.append("date_year_confirmed")
+
+
 def _check_registration(reading: Reading) -> None:
     if reading.registration_date is None:
         return
+    _confirm_year(reading, "registration_date", certificate_year(reading.certificate_no))
     parsed = parse_date(reading.registration_date, min_year=1949)
     if not parsed.ok:
         _flag(reading, "registration_date", "implausible_date")
@@ -96,6 +117,8 @@ def _check_id(reading: Reading, i: int, party: Party) -> None:
         info.confidence = round(1 - (1 - info.confidence) * CHECKED_ID_DOUBT, 4)
     if party.sex and check.sex != party.sex:
         _flag(reading, key, "id_sex_mismatch")
+    if check.birth_date:
+        _confirm_year(reading, f"parties[{i}].birth_date", str(check.birth_date.year))
     if party.birth_date and check.birth_date:
         if not check.birth_date.isoformat().startswith(party.birth_date):
             _flag(reading, key, "id_birth_date_mismatch")
@@ -156,11 +179,9 @@ def _check_certificate(reading: Reading) -> None:
     compatible = (cert_type, "unknown", "annulment" if cert_type == "marriage" else "")
     if cert_type and reading.record_type not in compatible:
         _flag(reading, "certificate_no", "certificate_type_mismatch")
-    reg = reading.registration_date
-    if cert_type and reg:
-        year = cert.split("-")[1] if cert.count("-") == 2 else ""
-        if year != reg[:4]:
-            _flag(reading, "certificate_no", "certificate_year_mismatch")
+    reg, year = reading.registration_date, certificate_year(cert)
+    if year and reg and reg[4 - len(year) : 4] != year:
+        _flag(reading, "certificate_no", "certificate_year_mismatch")
 
 
 def _check_record_type(reading: Reading) -> None:

@@ -68,6 +68,20 @@ def type_from_certificate(certificate_no: str | None) -> str | None:
     return CERT_PREFIX_TYPES[m.group(1)] if m else None
 
 
+_LOCAL_YEAR = re.compile(r"^[(（]\s*(\d{2}|\d{4})\s*[)）]")
+
+
+def certificate_year(certificate_no: str | None) -> str | None:
+    """The year a certificate number carries: ``J620722-2005-000123`` -> ``"2005"``,
+    ``(85)高婚字第123号`` -> ``"85"`` (two digits); None when it carries none."""
+    if not certificate_no:
+        return None
+    if type_from_certificate(certificate_no) and certificate_no.count("-") == 2:
+        return certificate_no.split("-")[1]
+    m = _LOCAL_YEAR.match(certificate_no)
+    return m.group(1) if m else None
+
+
 def type_from_wording(lines: list[TextLine]) -> str | None:
     """The strongest record-type wording on the pages (status fields like 婚姻状况 ignored)."""
     texts = [line.text for line in lines if not _STATUS_LABEL.search(line.text)]

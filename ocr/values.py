@@ -111,6 +111,7 @@ class DateValue:
     end: int
     normalized: bool = False
     chinese: bool = False
+    year_only_normalized: bool = False  # every undone confusion was in the year
 
 
 def _real_date(year: int, month: int | None, day: int | None) -> bool:
@@ -137,7 +138,7 @@ def _iso(year: int, month: int | None, day: int | None) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-_D = r"[0-9OoIlZSB]"
+_D = r"[0-9OoIlZSB!|]"
 _ARABIC_DATE = re.compile(
     rf"(?<![0-9])({_D}{{4}})\s*(?:年|\.|-|/)\s*({_D}{{1,2}})\s*(?:(?:月|\.|-|/)\s*(?:({_D}{{1,2}})\s*日?)?)?"
 )
@@ -165,8 +166,16 @@ def find_dates(text: str) -> list[DateValue]:
         day = int(fixed[2]) if fixed[2] else None
         if not _real_date(year, month, day):
             continue
-        normalized = any(g is not None and not g.isdigit() for g in raw)
-        found.append(DateValue(_iso(year, month, day), m.start(), m.end(), normalized))
+        in_parts = [g is not None and not g.isdigit() for g in raw]
+        found.append(
+            DateValue(
+                _iso(year, month, day),
+                m.start(),
+                m.end(),
+                normalized=any(in_parts),
+                year_only_normalized=in_parts[0] and not any(in_parts[1:]),
+            )
+        )
     found.sort(key=lambda d: d.start)
     return found
 

@@ -226,3 +226,31 @@ def test_id_vs_age_accepts_full_years_and_nominal_age(age, flagged):
     assert reading.parties[1].age == age
     issues = reading.fields["parties[1].id_number"].issues
     assert ("id_age_mismatch" in issues) is flagged
+
+
+def test_stacked_blocks_with_one_heading_lost_fall_back_to_the_blocks():
+    # 女方 was not recognized: both blocks would fall under 男方; sex decides instead
+    lines = [
+        line("离婚登记表", 700, 60),
+        line("证号：（71）高离字第716号", 700, 130),
+        line("男方", 600, 200),
+        line("姓名", 200, 280),
+        line("陆学", 500, 280),
+        line("性别", 900, 280),
+        line("男", 1100, 280),
+        line("年岁", 200, 360),
+        line("22", 500, 360),
+        line("妨", 600, 460, conf=0.9),
+        line("姓名", 200, 540),
+        line("寇雪娟", 500, 540),
+        line("性别", 900, 540),
+        line("女", 1100, 540),
+        line("年岁", 200, 620),
+        line("19", 500, 620),
+        line("批准日期：1971年1月23日", 200, 800),
+    ]
+    reading = assess(extract_fields(lines))
+    husband, wife = reading.parties
+    assert (husband.name, husband.sex, husband.age) == ("陆学", "M", 22)
+    assert (wife.name, wife.sex, wife.age) == ("寇雪娟", "F", 19)
+    assert reading.review_reasons == []

@@ -1,0 +1,129 @@
+"""The registration date from every place a record gives it, and the office it was signed by.
+
+A record often gives its date more than once: the labelled field of the review
+form (登记日期) and the sign-off (落款) of the certificate, where the issuing office
+is printed with the date under it (or, in vertical writing, in the next column
+to its left) and no label. Every reading is kept: readings that agree confirm
+each other, readings that disagree send the record to review
+(:func:`ocr.assemble.assemble` does both).
+
+A labelled date that OCR could not read (``197.6.20``: a digit lost) does not
+block a full reading found elsewhere, but only when it is consistent with it
+(its characters appear, in order, in the full reading).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ocr import values as V
+from ocr.found import Found
+from ocr.labels import fold
+from ocr.layout import Segment, next_in_reading_order
+
+# How the names of issuing offices end (people's governments, civil-affairs
+# bureaus and sections, revolutionary and people's committees, registry offices).
+_OFFICE_END = re.compile(r"(?:人民政府|民政局|民政科|委员会|登记处|办事处|公所)$")
+
+
+def _date_found(seg: Segment, issue: str) -> Found | None:
+    dates = [d for d in V.find_dates(seg.text) if len(d.iso) == 10]
+    if not dates:
+        return None
+    issues = [issue]
+    if dates[0].year_only_normalized:
+        issues.append("date_year_normalized")
+    elif dates[0].normalized:
+        issues.append("date_digits_normalized")
+    return Found("registration_date", dates[0].iso, seg, seg.confidence, issues)
+
+
+def _office_like(seg: Segment) -> bool:
+    value = V.clean_office(seg.text)
+    return seg.label is None and value is not None and bool(_OFFICE_END.search(fold(value)))
+
+
+def _office_segments(found: list[Found], segments: list[Segment]) -> list[Segment]:
+    labelled = [f.segment for f in found if f.key == "office" and f.value]
+    return labelled + [s for s in segments if _office_like(s)]
+
+
+def read_signoff_dates(found: list[Found], segments: list[Segment]) -> list[Found]:
+    """The full date right after each issuing office (落款), one reading per date box."""
+    out: list[Found] = []
+    seen: set[int] = set()
+    for office in _office_segments(found, segments):
+        for seg in next_in_reading_order(office, segments):
+            if seg.index in seen or _office_like(seg):
+                continue
+            reading = _date_found(seg, "date_from_signoff")
+            if reading is not None:
+                seen.add(seg.index)
+                out.append(reading)
+                break
+    return out
+
+
+_DATE_CHARS = re.compile(r"[^0-9〇○零一二三四五六七八九十年月日号號]")
+
+
+def _consistent(partial: str, full: str) -> bool:
+    """True when the date characters of ``partial`` appear in ``full`` in the same order.
+
+    Other characters of the partial reading (``一九九=七月``: 三年 read as ``=``)
+    are what OCR made of lost ones and are skipped.
+    """
+    chars = iter(_DATE_CHARS.sub("", V.halfwidth(full)))
+    return all(ch in chars for ch in _DATE_CHARS.sub("", V.halfwidth(partial)))
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``a`` becomes ``b`` by one substitution, insertion or deletion (or none)."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+_YEAR_RUN = re.compile(r"^\s*([0-9OoIlZSB!|]{3,5})(?=\s*[年.\-/])")
+
+
+def year_from_certificate(text: str, cert_year: str | None) -> str | None:
+    """The full date of ``text`` with its misread year replaced by the certificate's.
+
+    Only when the year as read is one edit away from the certificate's year
+    (``1092年5月3日`` with ``J620722-1992-…``; ``197.6.20`` with ``(87)…``) and the
+    rest of the text then reads as a full date. The result still needs review:
+    it is the certificate's year, not the date's.
+    """
+    m = _YEAR_RUN.match(V.halfwidth(text))
+    if not m or not cert_year:
+        return None
+    run = m.group(1)
+    years = [cert_year] if len(cert_year) == 4 else [f"19{cert_year}", f"20{cert_year}"]
+    fits = [y for y in years if _one_edit(run, y)]
+    if len(fits) != 1:
+        return None
+    dates = V.find_dates(fits[0] + V.halfwidth(text)[m.end() :])
+    return dates[0].iso if dates and len(dates[0].iso) == 10 and dates[0].start == 0 else None
+
+
+def reconcile_registration_dates(found: list[Found], cert_year: str | None) -> None:
+    """Flag full readings that an unreadable labelled date contradicts; without any
+    full reading, repair the unreadable date's year from the certificate number."""
+    readings = [f for f in found if f.key == "registration_date"]
+    unreadable = [f for f in readings if f.value is None]
+    full = [f for f in readings if f.value is not None]
+    for reading in full:
+        if any(not _consistent(u.segment.text, reading.segment.text) for u in unreadable):
+            reading.issues.append("conflicting_values")
+    if not full:
+        for reading in unreadable:
+            repaired = year_from_certificate(reading.segment.text, cert_year)
+            if repaired:
+                reading.value = repaired
+                reading.confidence = reading.segment.confidence
+                reading.issues.append("date_year_from_certificate")
+                return

@@ -1,0 +1,123 @@
+"""The registration date from the labelled field and the sign-off, and its year checks."""
+
+from __future__ import annotations
+
+import pytest
+
+from ocr import assess, extract_fields
+from ocr.regdate import year_from_certificate
+from ocr.rules import certificate_year
+from tests.ocr.forms import column, line, two_column_form
+
+
+def _with_date(text: str, cert: str = "结婚证字号：J620722-2005-000123") -> list:
+    out = []
+    for ln in two_column_form():
+        if ln.text.startswith("登记日期"):
+            ln = line(f"登记日期：{text}", 200, 250)
+        elif ln.text.startswith("结婚证字号"):
+            ln = line(cert, 1300, 250)
+        out.append(ln)
+    return out
+
+
+def _signoff(date: str, page: int = 1) -> list:
+    return [
+        line("结婚证", 800, 60, page=page),
+        line("发证机关：", 700, 900, page=page),
+        line("高台县民政局", 700, 960, page=page),
+        line(date, 700, 1020, page=page),
+    ]
+
+
+def test_a_labelled_date_with_a_lost_digit_gives_way_to_the_signoff_date():
+    reading = assess(extract_fields(_with_date("205年3月12日") + _signoff("2005年3月12日")))
+    assert reading.registration_date == "2005-03-12"
+    assert reading.review_reasons == []
+
+
+def test_a_signoff_date_the_unreadable_one_contradicts_goes_to_review():
+    reading = assess(extract_fields(_with_date("205年4月12日") + _signoff("2005年3月12日")))
+    assert reading.registration_date == "2005-03-12"
+    assert "registration_date: conflicting_values" in reading.review_reasons
+
+
+def test_two_readings_of_the_date_that_disagree_go_to_review():
+    reading = assess(extract_fields(_with_date("2005年3月12日") + _signoff("2005年3月13日")))
+    assert "registration_date: conflicting_values" in reading.review_reasons
+
+
+def test_the_signoff_of_a_vertical_certificate_without_labels():
+    lines = [
+        column("結婚證", 1800, 100),
+        column("茲有陳國華男年二十五歲住高臺縣城關與劉淑貞女年二十二歲住", 1500, 100),
+        column("高臺縣城關自願結婚經審查合於婚姻法的規定發給此證", 1400, 100),
+        column("高臺縣人民政府民政科", 800, 300),
+        column("一九五三年三月十二日", 700, 300),
+    ]
+    reading = assess(extract_fields(lines))
+    assert reading.registration_date == "1953-03-12"
+    assert "date_from_signoff" in reading.fields["registration_date"].issues
+    assert (reading.parties[0].name, reading.parties[0].age) == ("陳國華", 25)
+    assert (reading.parties[1].name, reading.parties[1].age) == ("劉淑貞", 22)
+
+
+def test_a_year_confusion_confirmed_by_the_certificate_is_accepted():
+    reading = assess(extract_fields(_with_date("200５年3月12日".replace("５", "S"))))
+    assert reading.registration_date == "2005-03-12"
+    assert "date_year_confirmed" in reading.fields["registration_date"].issues
+    assert reading.review_reasons == []
+
+
+def test_a_year_confusion_the_certificate_does_not_confirm_goes_to_review():
+    reading = assess(extract_fields(_with_date("200S年3月12日", "结婚证字号：J620722-2006-000123")))
+    assert "registration_date: date_year_normalized" in reading.review_reasons
+
+
+def test_a_confusion_in_month_or_day_is_never_confirmed_by_the_year():
+    reading = assess(extract_fields(_with_date("2005年3月l2日")))
+    assert reading.registration_date == "2005-03-12"
+    assert "registration_date: date_digits_normalized" in reading.review_reasons
+
+
+def test_an_unreadable_year_is_taken_from_the_certificate_but_reviewed():
+    reading = assess(extract_fields(_with_date("1005年3月12日")))
+    assert reading.registration_date == "2005-03-12"
+    assert "registration_date: date_year_from_certificate" in reading.review_reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "cert_year", "expected"),
+    [
+        ("1092年5月3日", "1992", "1992-05-03"),
+        ("11997年12月7日", "1997", "1997-12-07"),  # one digit too many
+        ("11197年12月7日", "1997", None),  # two edits: not repaired
+        ("197.6.20", "87", "1987-06-20"),
+        ("1951.10.8", "91", "1991-10-08"),
+        ("1951.10.8", "83", None),  # two digits apart: not a misread of that year
+        ("280年", "80", None),  # no month and day
+        ("1092年5月3日", None, None),
+    ],
+)
+def test_year_from_certificate(text, cert_year, expected):
+    assert year_from_certificate(text, cert_year) == expected
+
+
+@pytest.mark.parametrize(
+    ("cert", "year"),
+    [
+        ("J620722-2005-000123", "2005"),
+        ("BL620722-1999-000001", "1999"),
+        ("(85)高婚字第123号", "85"),
+        ("（1985）高婚字第123号", "1985"),
+        ("高民婚字第032號", None),
+        (None, None),
+    ],
+)
+def test_certificate_year(cert, year):
+    assert certificate_year(cert) == year
+
+
+def test_a_local_certificate_year_contradicting_the_date_is_flagged():
+    reading = assess(extract_fields(_with_date("1991年10月8日", "证书编号：(51)高民婚字第843号")))
+    assert "certificate_no: certificate_year_mismatch" in reading.review_reasons
