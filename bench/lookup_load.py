@@ -385,11 +385,15 @@ def render(result: dict, args: argparse.Namespace, audit: dict) -> str:
     ratio = lookup["rate"] / health["rate"] if health["rate"] else 0
     per_lookup = lookup["server_cpu_ms"] + lookup["generator_cpu_ms"]
     ceiling = (os.cpu_count() or 1) * 1000 / per_lookup if per_lookup else 0
+    ours = per_lookup * lookup["rate"] / 1000
+    others = max(0.0, lookup["machine_busy"] * (os.cpu_count() or 1) - ours)
     lines += [
         "",
         f"- CPU per lookup: {lookup['server_cpu_ms']} ms in the server processes + "
         f"{lookup['generator_cpu_ms']} ms in the load generator; all {os.cpu_count()} cores "
         f"doing nothing else would cap this closed loop near {ceiling:.0f} lookups/s.",
+        f"- During the lookup phase the server and generator used {ours:.2f} of the "
+        f"{os.cpu_count()} cores; other work on the machine used {others:.2f}.",
         f"- Lookup throughput is {ratio:.0%} of the trivial endpoint's on the same server "
         "(the rest is our overhead: key check, validation, index + catalog reads, audit fsync).",
         f"- Audit: {audit['entries']} entries written for "

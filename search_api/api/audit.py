@@ -70,17 +70,32 @@ def audit_hmac_key(settings: Settings) -> bytes:
         return settings.audit_hmac_key.get_secret_value().encode("utf-8")
     path = settings.secrets_dir / "audit_hmac.key"
     if not path.exists():
-        settings.secrets_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process generated it first: use theirs
-        else:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_hex(32))
-                fh.flush()
-                os.fsync(fh.fileno())
-    return path.read_text().strip().encode("utf-8")
+        _write_key_once(path)
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise StorageError(f"The audit HMAC key file {path.name} is damaged: restore it.")
+    return key.encode("utf-8")
+
+
+def _write_key_once(path: Path) -> None:
+    """Write a fresh key beside ``path``, then link it in: never a half-written key.
+
+    Server processes start together; a reader must never see the file created
+    but still empty (it would hash with an empty key).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    staging = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_hex(32))
+        fh.flush()
+        os.fsync(fh.fileno())
+    try:
+        os.link(staging, path)  # fails if another process linked its key first: use theirs
+    except FileExistsError:
+        pass
+    finally:
+        staging.unlink(missing_ok=True)
 
 
 def hmac_subject(key: bytes, value: str) -> str:

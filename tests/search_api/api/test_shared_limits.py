@@ -13,7 +13,7 @@ from pathlib import Path
 
 from schemas.errors import RateLimited
 from schemas.settings import load_settings
-from search_api.api.audit import AuditEntry, AuditLog
+from search_api.api.audit import AuditEntry, AuditLog, audit_hmac_key
 from search_api.api.limits import LookupLimiter
 
 _FORK = multiprocessing.get_context("fork")
@@ -142,3 +142,23 @@ def test_audit_chain_stays_one_ordered_chain_with_two_writer_processes(tmp_path)
     result = log.verify()
     assert (result.ok, result.entries, log.count()) == (True, 80, 80)
     log.close()
+
+
+def _read_hmac_key(home: str, start_at: float, out) -> None:
+    settings = load_settings(environ={}, home=Path(home))
+    while time.time() < start_at:
+        pass  # spin: start as close together as possible
+    out.put(audit_hmac_key(settings))
+
+
+def test_server_processes_starting_together_share_one_full_hmac_key(tmp_path):
+    out = _FORK.Queue()
+    start_at = time.time() + 1.0
+    home = str(tmp_path / "data")
+    procs = [_FORK.Process(target=_read_hmac_key, args=(home, start_at, out)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    keys = {out.get(timeout=60) for _ in procs}
+    for p in procs:
+        p.join(timeout=30)
+    assert len(keys) == 1 and len(keys.pop()) == 64  # never an empty, half-written key
