@@ -143,10 +143,10 @@ def sentence_on_page(text: str, spans: list[tuple[int, Segment]]) -> list[Found]
     if not first:
         return []
     connector = _CONNECTOR.search(text, first.end(), first.end() + _REACH)
-    if not connector:
-        return []
-    second = _PARTY.match(text, connector.end())
-    if not second or first.group("sex") == second.group("sex"):
+    second = _PARTY.match(text, connector.end()) if connector else None
+    if connector is None or second is None:  # OCR lost the rest: the first party alone
+        return _party(text, first, min(len(text), first.end() + _REACH), False, spans)
+    if first.group("sex") == second.group("sex"):
         return []
     end = min(len(text), second.end() + _REACH)
     return _party(text, first, connector.start(), True, spans) + _party(

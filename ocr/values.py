@@ -140,11 +140,24 @@ def _iso(year: int, month: int | None, day: int | None) -> str:
 
 _D = r"[0-9OoIlZSB!|]"
 _ARABIC_DATE = re.compile(
-    rf"(?<![0-9])({_D}{{4}})\s*(?:年|\.|-|/)\s*({_D}{{1,2}})\s*(?:(?:月|\.|-|/)\s*(?:({_D}{{1,2}})\s*日?)?)?"
+    rf"(?<![0-9])({_D}{{4}})\s*(?:年|\.|-|/)\s*({_D}{{1,2}})\s*"
+    rf"(?:(月|\.|-|/)\s*(?:({_D}{{1,2}})\s*(日?))?)?"
 )
 _CN_DATE = re.compile(
-    rf"([{_CN_DIGIT_CLASS}]{{4}})\s*年\s*([{_CN_NUM_CLASS}]{{1,3}})\s*月(?:\s*([{_CN_NUM_CLASS}]{{1,3}})\s*[日号號])?"
+    rf"([{_CN_DIGIT_CLASS}]{{4}})\s*年\s*([{_CN_NUM_CLASS}]{{1,3}})\s*月"
+    rf"(?:\s*([{_CN_NUM_CLASS}]{{1,3}})\s*([日号號]|$))?"
 )
+
+
+def _day_complete(numeral: str) -> bool:
+    """True when no numeral appended to ``numeral`` still gives a day of the month.
+
+    A date whose 日 was lost at the end of its box may also have lost the end
+    of its day: ``七月五`` is the 5th, but ``七月二`` may have been the 2nd or the 20s.
+    """
+    return all(
+        (n := chinese_number(numeral + extra)) is None or n > 31 for extra in "一二三四五六七八九十"
+    )
 
 
 def find_dates(text: str) -> list[DateValue]:
@@ -155,15 +168,19 @@ def find_dates(text: str) -> list[DateValue]:
         year = chinese_number(m.group(1))
         month = chinese_number(m.group(2))
         day = chinese_number(m.group(3)) if m.group(3) else None
+        if m.group(3) and not m.group(4) and not _day_complete(m.group(3)):
+            day = None  # 日 lost at the end of the box, and maybe more of the day
         if year is not None and month is not None and _real_date(year, month, day):
             found.append(DateValue(_iso(year, month, day), m.start(), m.end(), chinese=True))
     for m in _ARABIC_DATE.finditer(text):
-        raw = [g for g in m.groups()]
+        raw = [m.group(1), m.group(2), m.group(4)]
         fixed = [g.translate(DIGIT_CONFUSIONS) if g else None for g in raw]
         if not all(g is None or g.isdigit() for g in fixed):
             continue
         year, month = int(fixed[0] or 0), int(fixed[1] or 0)
         day = int(fixed[2]) if fixed[2] else None
+        if day is not None and m.group(3) == "月" and not m.group(5) and day * 10 <= 31:
+            day, raw[2] = None, None  # 1982年2月1: 日 lost, and maybe a digit of the day
         if not _real_date(year, month, day):
             continue
         in_parts = [g is not None and not g.isdigit() for g in raw]

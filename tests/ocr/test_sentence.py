@@ -131,3 +131,15 @@ def test_sentence_disagreeing_with_the_table_is_a_conflict():
     sentence = [line("兹有张建图（男，27岁）与李秀英（女，25岁）自愿结婚", 100, 900)]
     reading = assess(extract_fields(table + sentence))
     assert "parties[0].name: conflicting_values" in reading.review_reasons
+
+
+def test_a_sentence_cut_after_the_first_party_still_gives_that_party():
+    values = _by_slot(
+        [
+            line("兹有额尔敦（男，一九六五年四月二十一日生，身份证号", 100, 200),
+            line("身份证号620725760614204）申请补领结婚证，经审查双方婚姻", 100, 400),
+        ]
+    )
+    assert values[("husband", "name")] == "额尔敦"
+    assert values[("husband", "birth_date")] == "1965-04-21"
+    assert not any(slot == "wife" for slot, _ in values)

@@ -116,3 +116,31 @@ def test_names_keep_rare_characters_and_reject_non_names():
     assert V.clean_name("张3") is None
     assert V.clean_ethnicity("漢族") == "汉"
     assert V.clean_ethnicity("裕固族") == "裕固"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("一九七四年七月五", "1974-07-05"),  # 日 lost; no day is 五X
+        ("一九五四年七月十二", "1954-07-12"),
+        ("一九五四年七月二", "1954-07"),  # may have been 二十…: the day is not kept
+        ("一九五四年七月二十", "1954-07"),
+        ("1982年2月1", "1982-02"),
+        ("1982年2月12", "1982-02-12"),
+        ("1974年7月5", "1974-07-05"),
+        ("1985.3.1", "1985-03-01"),  # dotted dates carry no 日
+    ],
+)
+def test_a_date_that_lost_its_ri_keeps_only_a_day_that_cannot_be_longer(text, expected):
+    assert [d.iso for d in V.find_dates(text)] == [expected]
+
+
+def test_a_year_confusion_is_reported_apart_from_month_and_day_ones():
+    (year_only,) = V.find_dates("196!年9月11日")
+    assert (year_only.iso, year_only.normalized, year_only.year_only_normalized) == (
+        "1961-09-11",
+        True,
+        True,
+    )
+    (in_day,) = V.find_dates("1961年9月1l日")
+    assert in_day.normalized and not in_day.year_only_normalized
