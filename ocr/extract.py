@@ -122,6 +122,9 @@ def _row_span(label: Segment, values: list[Segment]) -> Segment:
 # as the box is high) held a character that recognition dropped (蘇志傑 -> 蘇志).
 # Measured on synth: read names 0.57-0.90, names missing a character 1.21-1.28.
 NAME_WIDTH_LIMIT = 1.1
+# How far right of an ID label its value row is searched again when nothing
+# was detected there: 18 digit cells with their spacing, in label heights.
+ID_ROW_HEIGHTS = 30
 
 
 def _box_wider_than_text(seg: Segment) -> bool:
@@ -134,6 +137,11 @@ def _read_label(label: Segment, segments: list[Segment]) -> list[Found]:
     parse = PARSERS[key]
     out: list[Found] = []
     candidates = _value_segments(label, segments)
+    if not candidates and key == "id_number" and not is_vertical(label.bbox, label.text):
+        # Nothing detected beside the label (per-digit cells are easily missed):
+        # point the re-read (ocr/reread.py) at the row where the digits belong.
+        strip = (label.right, label.top, ID_ROW_HEIGHTS * label.height, label.height)
+        candidates = [replace(label, bbox=strip, label=None, text="")]
     for seg in candidates:
         parsed = parse(seg.text)
         if parsed is None:

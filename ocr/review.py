@@ -46,6 +46,7 @@ NON_BLOCKING = frozenset(
         "id_reread",  # 18 digits: confirmed by the check character
         "second_opinion_empty",
         "second_opinion_agrees",
+        "second_opinion_unsure",  # a different reading that is unsure or invalid itself
         "age_nominal",
         "confirmed_by_second_reading",  # another reading of the same value was surer
         "date_year_confirmed",  # an undone confusion in the year, same year elsewhere
