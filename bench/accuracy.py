@@ -25,6 +25,7 @@ import re
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -151,7 +152,8 @@ def report(t: Tally, args: argparse.Namespace, eras: list[str]) -> str:
         f"{t.pages} pages); engine `{args.engine}`, second opinion "
         f"`{'off' if args.no_second_opinion else 'on'}`; page geometry from "
         f"{'ingest.prepare_page' if args.geometry == 'prepared' else 'TRUTH (OCR+extraction only)'}"
-        f"; {t.seconds:.0f} s on this 2-core machine ({t.seconds / max(1, t.pages):.1f} s/page).",
+        f"; {t.seconds:.0f} s wall with {args.workers} process(es) on this 2-core machine "
+        f"({t.seconds / max(1, t.pages):.1f} s/page).",
         "",
         "| era | records | auto-accepted | precision of auto-accepted fields |",
         "|---|---|---|---|",
@@ -229,65 +231,110 @@ def _save_cached(path: Path, lines: list, geo: list) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
-def run(args: argparse.Namespace) -> Tally:
-    from ocr import assess, extract_fields, get_engine, other_engine_name, recognize_pages
-    from ocr.second_opinion import apply_second_opinion
-    from schemas.settings import load_settings
+class _Context:
+    """What one process needs to read records: settings, engines, decoded pages."""
 
-    settings = load_settings()
+    def __init__(self, args: argparse.Namespace):
+        from ocr import get_engine, other_engine_name
+        from schemas.settings import load_settings
+
+        self.args = args
+        settings = load_settings()
+        self.engine = get_engine(args.engine, settings)
+        self.second = (
+            None if args.no_second_opinion else get_engine(other_engine_name(args.engine), settings)
+        )
+        self.pages = PageSource(Path(args.out) / "scans", settings)
+
+
+_CTX: _Context | None = None
+
+
+def _init_worker(args: argparse.Namespace) -> None:
+    global _CTX
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    _CTX = _Context(args)
+
+
+def evaluate(truth: dict[str, Any]) -> dict[str, Any]:
+    """Read one record of the corpus the way ingest does and compare it with its truth.
+
+    Uncached: prepared pages -> ``ocr.read_record`` (recognition, extraction, the
+    ID re-read, the second opinion when on, the verdict). Cached (development
+    only, ``--cache``): extraction and verdict on the lines recognized earlier.
+    """
+    from ocr import assess, extract_fields, read_record
+
+    assert _CTX is not None
+    ctx, args = _CTX, _CTX.args
+    cached = _cache_path(args, truth["record_id"])
+    if cached and cached.exists() and ctx.second is None:
+        lines, geo = _load_cached(cached)
+        reading = assess(extract_fields(lines))
+    else:
+        images, geo = [], []
+        for page, applied in zip(truth["pages"], truth["applied"], strict=True):
+            rgb = ctx.pages.page(page["source"], page["page_index"])
+            image, rotation, skew = prepare(rgb, applied, args.geometry, ctx.engine)
+            images.append(image)
+            geo.append((rotation, skew))
+        reading = read_record(images, ctx.engine, ctx.second)
+        if cached:
+            _save_cached(cached, reading.lines, geo)
+    return {
+        "truth": truth,
+        "rows": compare(truth, reading),
+        "geo": geo,
+        "accepted": not reading.review_reasons,
+        "reasons": reading.review_reasons,
+    }
+
+
+def run(args: argparse.Namespace) -> Tally:
     corpus = Path(args.out)
     truth_rows = load_truth(ensure_corpus(corpus, args.n, args.seed))[: args.limit or None]
-    engine = get_engine(args.engine, settings)
-    second = (
-        None if args.no_second_opinion else get_engine(other_engine_name(args.engine), settings)
-    )
-    pages_src = PageSource(corpus / "scans", settings)
     tally = Tally()
     started = time.perf_counter()
-    for n, truth in enumerate(truth_rows, 1):
-        if args.time_budget and time.perf_counter() - started > args.time_budget:
-            print(f"time budget spent after {n - 1} of {len(truth_rows)} records", flush=True)
-            break
-        cached = _cache_path(args, truth["record_id"])
-        if cached and cached.exists() and second is None:
-            lines, geo = _load_cached(cached)
-            reading = assess(extract_fields(lines))
-        else:
-            images, geo = [], []
-            for page, applied in zip(truth["pages"], truth["applied"], strict=True):
-                rgb = pages_src.page(page["source"], page["page_index"])
-                image, rotation, skew = prepare(rgb, applied, args.geometry, engine)
-                images.append(image)
-                geo.append((rotation, skew))
-            lines = recognize_pages(images, engine)
-            reading = extract_fields(lines)
-            if second is not None:
-                apply_second_opinion(reading, images, second)
-            assess(reading)
-            if cached:
-                _save_cached(cached, lines, geo)
-        for (rotation, skew), applied in zip(geo, truth["applied"], strict=True):
-            tally.pages += 1
-            if rotation is not None:
-                tally.rotation_ok += rotation == applied["rotation"]
-                tally.skew_errors.append(abs(skew - applied["skew_deg"]))
-        accepted = not reading.review_reasons
-        tally.add(truth["era"], truth["record_id"], compare(truth, reading), accepted)
-        tally.reasons.update({_reason_kind(r) for r in reading.review_reasons})
-        if args.verbose:
-            bad = [(f, w, g) for f, w, g in compare(truth, reading) if w != g]
-            print(
-                truth["record_id"],
-                truth["era"],
-                "ACCEPT" if accepted else "review",
-                bad,
-                reading.review_reasons[:6],
-                flush=True,
-            )
-        elif n % 25 == 0:
-            print(f"{n}/{len(truth_rows)} records", flush=True)
+    results: Iterator[dict[str, Any]]
+    if args.workers > 1:
+        import multiprocessing
+
+        pool = multiprocessing.get_context("spawn").Pool(
+            args.workers, initializer=_init_worker, initargs=(args,)
+        )
+        results = pool.imap(evaluate, truth_rows)
+    else:
+        _init_worker(args)
+        pool = None
+        results = iter(map(evaluate, truth_rows))
+    try:
+        for n, result in enumerate(results, 1):
+            _tally_one(tally, result, args, n, len(truth_rows))
+            if args.time_budget and time.perf_counter() - started > args.time_budget:
+                print(f"time budget spent after {n} of {len(truth_rows)} records", flush=True)
+                break
+    finally:
+        if pool is not None:
+            pool.terminate()
     tally.seconds = time.perf_counter() - started
     return tally
+
+
+def _tally_one(tally: Tally, result: dict[str, Any], args: argparse.Namespace, n: int, of: int):
+    truth, rows, accepted = result["truth"], result["rows"], result["accepted"]
+    for (rotation, skew), applied in zip(result["geo"], truth["applied"], strict=True):
+        tally.pages += 1
+        if rotation is not None:
+            tally.rotation_ok += rotation == applied["rotation"]
+            tally.skew_errors.append(abs(skew - applied["skew_deg"]))
+    tally.add(truth["era"], truth["record_id"], rows, accepted)
+    tally.reasons.update({_reason_kind(r) for r in result["reasons"]})
+    if args.verbose:
+        bad = [(f, w, g) for f, w, g in rows if w != g]
+        verdict = "ACCEPT" if accepted else "review"
+        print(truth["record_id"], truth["era"], verdict, bad, result["reasons"][:6], flush=True)
+    elif n % 25 == 0:
+        print(f"{n}/{of} records", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -309,6 +356,9 @@ def main(argv: list[str] | None = None) -> int:
         "--cache",
         default=None,
         help="keep recognized lines here (development: re-run extraction only)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="processes reading records in parallel"
     )
     parser.add_argument("--verbose", "-v", action="store_true")
     args = parser.parse_args(argv)
