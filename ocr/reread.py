@@ -1,17 +1,20 @@
-"""Re-reading ID numbers printed in per-digit cells when detection lost a digit.
+"""Re-reading ID numbers printed in per-digit cells when detection lost digits.
 
-Text detection often misses a lone narrow digit (``1``) in a row of boxed
-digits, leaving 14 or 17 characters. Recognition of the whole strip (the
-detected digits' box, widened by a few digit pitches) usually reads all of
-them. The result is kept only if it is a valid ID; an 18-digit re-read is
-confirmed by its check character, a 15-digit one (no check character) stays
-flagged for review.
+Text detection often misses lone narrow digits in a row of boxed digits,
+leaving a few of the 15 or 18, or none at all. Recognition of the whole row
+(from the label, or the first detected digit, to the right edge of the page)
+reads them far better, once the cells' vertical rules are painted out: the
+rules are otherwise read as ``1``. The result is kept only if it is a valid ID
+and both readings (with and without the rules) that give one agree; an
+18-digit re-read is confirmed by its check character, a 15-digit one (no
+check character) stays flagged for review.
 """
 
 from __future__ import annotations
 
 import re
 
+import cv2
 import numpy as np
 
 from ocr import values as V
@@ -21,17 +24,57 @@ from ocr.result import Reading
 _RETRY_ISSUES = ("id_number_unreadable", "id_bad_length")
 
 
-def _strip(page: np.ndarray, bbox: list[int]) -> np.ndarray:
-    x, y, w, h = bbox
-    pitch = max(h, 1)
+def _strip(page: np.ndarray, bbox: list[int], margin: float = 0.25) -> np.ndarray:
+    """The row of the ID: from the box's left to the page's right edge.
+
+    ``margin`` (in box heights) above and below: digits written into cells may
+    sit higher or lower than the ones detected, but a tall strip also takes in
+    the table's horizontal rules, so both a narrow and a tall strip are read.
+    """
+    x, y, _w, h = bbox
     height, width = page.shape[:2]
-    x0, x1 = max(0, x), min(width, x + w + 3 * pitch)
-    y0, y1 = max(0, y - h // 4), min(height, y + h + h // 4)
+    pad = int(h * margin)
+    x0, x1 = max(0, x), width
+    y0, y1 = max(0, y - pad), min(height, y + h + pad)
     return page[y0:y1, x0:x1]
 
 
+def remove_vertical_rules(crop: np.ndarray) -> np.ndarray:
+    """The crop with its tall vertical strokes (cell borders) painted white.
+
+    A stroke counts as a rule when it is dark ink (Otsu) running over at least
+    60% of the crop's height; digits are shorter than the cells they sit in.
+    """
+    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    tall = max(3, int(0.6 * gray.shape[0]))
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, tall))
+    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+    rules = cv2.dilate(rules, np.ones((1, 3), np.uint8))
+    out = crop.copy()
+    out[rules > 0] = 255
+    return out
+
+
+def _valid_ids(text: str) -> set[str]:
+    """Valid IDs in a re-read row, also inside a longer digit run.
+
+    Digit cells come back spaced out (``6 2 0 7 …``) and a cell border at either
+    end may be read as ``1``: every 15- or 18-character window of a longer run
+    is tried, and only the validators decide.
+    """
+    joined = re.sub(r"\s+", "", V.halfwidth(text))
+    found = {v.printed for v in V.find_ids(joined) if v.valid}
+    for run in re.findall(r"[0-9Xx]{16,21}", joined):
+        for size in (15, 18):
+            for start in range(len(run) - size + 1):
+                window = run[start : start + size]
+                found |= {v.printed for v in V.find_ids(window) if v.valid}
+    return found
+
+
 def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> int:
-    """Re-read unreadable ID fields from a widened strip; returns how many were recovered."""
+    """Re-read unreadable ID fields from their whole row; returns how many were recovered."""
     recovered = 0
     for i, party in enumerate(reading.parties):
         key = f"parties[{i}].id_number"
@@ -40,18 +83,19 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
             continue
         if not any(issue in info.issues for issue in _RETRY_ISSUES):
             continue
-        crop = _strip(pages[info.page], info.bbox)
-        if not crop.size:
+        crops = [_strip(pages[info.page], info.bbox, margin) for margin in (0.25, 0.5)]
+        if not crops[0].size:
             continue
-        (text, conf), *_ = engine.recognize_lines([crop])
-        # digit cells come back spaced out ("6 2 0 7 …"): only the check decides
-        found = [v for v in V.find_ids(re.sub(r"\s+", "", text)) if v.valid]
-        if not found:
-            continue
-        party.id_number = found[0].printed
+        readings = engine.recognize_lines([remove_vertical_rules(c) for c in crops] + [crops[0]])
+        found = [(_valid_ids(text), conf) for text, conf in readings]
+        values = set().union(*(ids for ids, _ in found))
+        if len(values) != 1:
+            continue  # nothing valid, or two readings that disagree
+        value = values.pop()
+        party.id_number = value
         info.issues = [i for i in info.issues if i not in _RETRY_ISSUES] + ["id_reread"]
-        if len(found[0].printed) == 15:
+        if len(value) == 15:
             info.issues.append("id_reread_unconfirmed")
-        info.confidence = round(conf, 4)
+        info.confidence = round(max(conf for ids, conf in found if value in ids), 4)
         recovered += 1
     return recovered

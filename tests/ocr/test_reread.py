@@ -1,0 +1,71 @@
+"""Re-reading IDs printed in per-digit cells: rule removal, windows, and a real engine."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from ocr.reread import _valid_ids, remove_vertical_rules, reread_ids
+from ocr.result import Reading
+from schemas.model import FieldInfo, Party
+from tests.ocr.conftest import FONT
+from tests.ocr.forms import HUSBAND_ID
+
+FIFTEEN = "620722700912887"  # a valid 15-digit ID (1970-09-12, male)
+
+
+def test_tall_rules_are_painted_out_and_short_strokes_kept():
+    crop = np.full((40, 60, 3), 255, np.uint8)
+    crop[:, 10:12] = 0  # a cell border: the whole height
+    crop[15:25, 30:32] = 0  # a digit's stroke: a quarter of the height
+    out = remove_vertical_rules(crop)
+    assert (out[:, 10:12] == 255).all()
+    assert (out[15:25, 30:32] == 0).all()
+    assert (crop[:, 10:12] == 0).all()  # the input is not modified
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (" ".join(HUSBAND_ID), {HUSBAND_ID}),  # spaced-out cells
+        ("1" + FIFTEEN, {FIFTEEN}),  # a border read as 1 before the first cell
+        ("01" + HUSBAND_ID, {HUSBAND_ID}),
+        (HUSBAND_ID[:-1] + ("0" if HUSBAND_ID[-1] != "0" else "1"), set()),  # check fails
+        ("62072219800819251", set()),  # a digit lost
+    ],
+)
+def test_valid_ids_in_a_reread_row(text, expected):
+    assert _valid_ids(text) == expected
+
+
+def _cells_page(digits: str) -> np.ndarray:
+    """A label and the ID written one digit per cell, as review forms print it."""
+    image = Image.new("RGB", (1500, 200), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((20, 60), "身份证号", fill="black", font=ImageFont.truetype(FONT, 40))
+    font = ImageFont.truetype(FONT, 36)
+    for k, digit in enumerate(digits):
+        x = 220 + 56 * k
+        draw.rectangle((x, 45, x + 56, 115), outline="black", width=2)
+        draw.text((x + 16, 55 + (6 if k % 2 else -4)), digit, fill="black", font=font)
+    return np.ascontiguousarray(np.array(image)[:, :, ::-1])
+
+
+@pytest.mark.slow
+def test_an_unreadable_cell_row_is_reread_and_kept_only_when_valid(engines):
+    reading = Reading(parties=[Party(role="husband"), Party(role="wife")])
+    unreadable = ["id_number_unreadable"]
+    reading.fields["parties[0].id_number"] = FieldInfo(
+        confidence=0.0, page=0, bbox=[180, 60, 200, 40], issues=list(unreadable), source="ocr"
+    )
+    page = _cells_page(HUSBAND_ID)
+    assert reread_ids(reading, [page], engines["rapidocr"]) == 1
+    assert reading.parties[0].id_number == HUSBAND_ID
+    assert "id_reread" in reading.fields["parties[0].id_number"].issues
+
+    wrong = HUSBAND_ID[:-1] + ("0" if HUSBAND_ID[-1] != "0" else "1")
+    reading.parties[0].id_number = None
+    reading.fields["parties[0].id_number"].issues = list(unreadable)
+    assert reread_ids(reading, [_cells_page(wrong)], engines["rapidocr"]) == 0
+    assert reading.parties[0].id_number is None
