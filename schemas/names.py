@@ -68,6 +68,41 @@ def to_traditional(text: str) -> str:
     return _convert(text, "s2t")
 
 
+@cache
+def _s2t_candidates() -> dict[str, tuple[str, ...]]:
+    """OpenCC's simplified -> traditional character table (every candidate, in order)."""
+    from pathlib import Path
+
+    import opencc
+
+    table: dict[str, tuple[str, ...]] = {}
+    path = Path(opencc.__file__).parent / "dictionary" / "STCharacters.txt"
+    for row in path.read_text(encoding="utf-8").splitlines():
+        simplified, _, forms = row.partition("\t")
+        if simplified and forms:
+            table[simplified] = tuple(forms.split())
+    return table
+
+
+def traditional_spelling(name: str) -> str | None:
+    """The one traditional-script spelling of ``name``, or None when it is ambiguous.
+
+    OCR models trained mostly on simplified text answer simplified characters for
+    many traditional glyphs (蔣 read as 蒋). On a form printed in traditional
+    script such a name can be written back, but only character by character where
+    the simplified character has exactly one traditional form (蒋 -> 蔣, 刘 -> 劉);
+    钟 (鍾 or 鐘), 范 (範 or 范), 发 (發 or 髮) make the name ambiguous: None.
+    """
+    table = _s2t_candidates()
+    out = []
+    for ch in clean_name(name):
+        forms = table.get(ch, (ch,))
+        if len(forms) != 1:
+            return None
+        out.append(forms[0])
+    return "".join(out)
+
+
 # Characters that OpenCC folds but that names keep (why: module docstring).
 _NAME_KEEP_ANYWHERE = frozenset("乾")
 _NAME_KEEP_AS_SURNAME = frozenset("於")

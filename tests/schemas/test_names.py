@@ -23,6 +23,7 @@ from schemas.names import (
     split_name,
     to_simplified,
     to_traditional,
+    traditional_spelling,
 )
 
 # Deterministic budget: the machine is shared, so no wall-clock deadline.
@@ -395,3 +396,23 @@ def test_script_conversion_never_loses_a_character(text: str) -> None:
     for ch in text:
         if ord(ch) >= 0x2B740:  # Ext D and later: no key of OpenCC t2s (checked)
             assert ch in to_simplified(text)
+
+
+@pytest.mark.parametrize(
+    ("read", "printed"),
+    [
+        ("蒋敏淑", "蔣敏淑"),  # one simplified-only character with one traditional form
+        ("刘丹燕", "劉丹燕"),
+        ("吴蘭", "吳蘭"),  # a mix: the traditional characters stay
+        ("劉丹燕", "劉丹燕"),  # already traditional
+        ("王𠮷", "王𠮷"),  # an extension-B character OpenCC does not know stays
+    ],
+)
+def test_traditional_spelling_of_a_name_read_in_simplified(read, printed):
+    assert traditional_spelling(read) == printed
+
+
+@pytest.mark.parametrize("read", ["钟荣明", "范兴", "张发"])
+def test_traditional_spelling_is_refused_when_a_character_has_two_forms(read):
+    # 钟: 鍾 (a surname) or 鐘 (bell); 范: 范 (the surname) or 範; 发: 發 or 髮
+    assert traditional_spelling(read) is None
