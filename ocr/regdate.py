@@ -26,6 +26,10 @@ from ocr.layout import Segment, next_in_reading_order
 _OFFICE_END = re.compile(r"(?:人民政府|民政局|民政科|委员会|登记处|办事处|公所)$")
 
 
+# How far (in line heights) after the office its date may stand.
+SIGNOFF_ROWS = 4.0
+
+
 def _date_found(seg: Segment, issue: str) -> Found | None:
     dates = [d for d in V.find_dates(seg.text) if len(d.iso) == 10]
     if not dates:
@@ -44,8 +48,11 @@ def _office_like(seg: Segment) -> bool:
 
 
 def _office_segments(found: list[Found], segments: list[Segment]) -> list[Segment]:
+    """Issuing-office values (labelled or recognizable) and office labels (a seal may
+    hide the value: the date still follows the label)."""
     labelled = [f.segment for f in found if f.key == "office" and f.value]
-    return labelled + [s for s in segments if _office_like(s)]
+    labels = [s for s in segments if s.label is not None and s.label.key == "office"]
+    return labelled + [s for s in segments if _office_like(s)] + labels
 
 
 def read_signoff_dates(found: list[Found], segments: list[Segment]) -> list[Found]:
@@ -53,7 +60,7 @@ def read_signoff_dates(found: list[Found], segments: list[Segment]) -> list[Foun
     out: list[Found] = []
     seen: set[int] = set()
     for office in _office_segments(found, segments):
-        for seg in next_in_reading_order(office, segments):
+        for seg in next_in_reading_order(office, segments, rows=SIGNOFF_ROWS):
             if seg.index in seen or _office_like(seg):
                 continue
             reading = _date_found(seg, "date_from_signoff")
@@ -111,14 +118,21 @@ def year_from_certificate(text: str, cert_year: str | None) -> str | None:
 
 
 def reconcile_registration_dates(found: list[Found], cert_year: str | None) -> None:
-    """Flag full readings that an unreadable labelled date contradicts; without any
-    full reading, repair the unreadable date's year from the certificate number."""
+    """Flag full readings that an unreadable labelled date contradicts; repair a year
+    one edit away from the certificate's (read or unreadable date), flagged for review."""
     readings = [f for f in found if f.key == "registration_date"]
     unreadable = [f for f in readings if f.value is None]
     full = [f for f in readings if f.value is not None]
     for reading in full:
         if any(not _consistent(u.segment.text, reading.segment.text) for u in unreadable):
             reading.issues.append("conflicting_values")
+        year = str(reading.value)[:4]
+        if cert_year and not year.endswith(cert_year):
+            # 1951.10.8 under a (91) certificate: a one-digit misread of the year
+            repaired = year_from_certificate(reading.segment.text, cert_year)
+            if repaired and repaired[4:] == str(reading.value)[4:]:
+                reading.value = repaired
+                reading.issues.append("date_year_from_certificate")
     if not full:
         for reading in unreadable:
             repaired = year_from_certificate(reading.segment.text, cert_year)

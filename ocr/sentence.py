@@ -144,8 +144,12 @@ def sentence_on_page(text: str, spans: list[tuple[int, Segment]]) -> list[Found]
         return []
     connector = _CONNECTOR.search(text, first.end(), first.end() + _REACH)
     second = _PARTY.match(text, connector.end()) if connector else None
-    if connector is None or second is None:  # OCR lost the rest: the first party alone
-        return _party(text, first, min(len(text), first.end() + _REACH), False, spans)
+    if connector is None or second is None:
+        # OCR lost the rest, maybe a whole line: what follows may be the other
+        # party's (its ID, its birth date), so only the first party's name and sex.
+        return [
+            f for f in _party(text, first, first.end(), False, spans) if f.key in ("name", "sex")
+        ]
     if first.group("sex") == second.group("sex"):
         return []
     end = min(len(text), second.end() + _REACH)

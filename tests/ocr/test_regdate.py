@@ -70,8 +70,13 @@ def test_a_year_confusion_confirmed_by_the_certificate_is_accepted():
 
 
 def test_a_year_confusion_the_certificate_does_not_confirm_goes_to_review():
-    reading = assess(extract_fields(_with_date("200S年3月12日", "结婚证字号：J620722-2006-000123")))
+    reading = assess(extract_fields(_with_date("200S年3月12日", "结婚证字号：J620722-2008-000123")))
     assert "registration_date: date_year_normalized" in reading.review_reasons
+    # one edit from the certificate's year: its year is proposed, never confirmed by it
+    reading = assess(extract_fields(_with_date("200S年3月12日", "结婚证字号：J620722-2006-000123")))
+    assert reading.registration_date == "2006-03-12"
+    assert "registration_date: date_year_from_certificate" in reading.review_reasons
+    assert "date_year_confirmed" not in reading.fields["registration_date"].issues
 
 
 def test_a_confusion_in_month_or_day_is_never_confirmed_by_the_year():
@@ -119,5 +124,12 @@ def test_certificate_year(cert, year):
 
 
 def test_a_local_certificate_year_contradicting_the_date_is_flagged():
-    reading = assess(extract_fields(_with_date("1991年10月8日", "证书编号：(51)高民婚字第843号")))
+    reading = assess(extract_fields(_with_date("1991年10月8日", "证书编号：(83)高民婚字第843号")))
+    assert reading.registration_date == "1991-10-08"
     assert "certificate_no: certificate_year_mismatch" in reading.review_reasons
+
+
+def test_a_date_year_one_edit_from_the_certificate_year_is_repaired_for_review():
+    reading = assess(extract_fields(_with_date("1951年10月8日", "证书编号：(91)高民婚字第843号")))
+    assert reading.registration_date == "1991-10-08"
+    assert "registration_date: date_year_from_certificate" in reading.review_reasons
