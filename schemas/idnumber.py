@@ -51,6 +51,8 @@ def upgrade_15_to_18(id15: str) -> str:
 
 def normalize_id(text: str) -> str:
     """Strip spaces and separators, upper-case ``x``, full-width to ASCII; no validation."""
+    if text and text.isascii() and text.isalnum():  # the common case, on every lookup
+        return text.upper()
     text = unicodedata.normalize("NFKC", text or "")
     return "".join(ch for ch in text.strip().upper() if ch.isalnum())
 
