@@ -32,7 +32,7 @@ SKEW_MIN_CONFIDENCE = 0.15
 FAMILY_MIN_CONFIDENCE = 0.30
 FLIP_MIN_MARGIN = 0.5  # evidence lead per readable crop (see rotation_evidence)
 CLEAR_MARGIN = 1.0  # a lead this large on the first crops needs no more reading
-FIRST_PROBE_CROPS = 2
+PROBE_STEP = 2  # lines read per scorer call, until the vote is clear
 MAX_PROBE_CROPS = 6
 PROBE_HEIGHT = 48
 PROBE_MAX_WIDTH = 320  # the recognizer's native input width: about 7 characters
@@ -114,19 +114,21 @@ def _find_rotation(
     a crop that then stands tall is taken as a column of vertical writing (the
     1950s forms) and laid out as a row of its character cells. Each crop's four
     readings vote (:func:`rotation_evidence`); the winner must lead the runner-up
-    by FLIP_MIN_MARGIN per readable crop. The best FIRST_PROBE_CROPS lines are read
-    first; only when they do not settle it clearly are the others read as well
-    (recognition is most of the cost of preparing a page).
+    by FLIP_MIN_MARGIN per readable crop. Lines are read PROBE_STEP at a time, best
+    first, until the vote is clear (recognition is most of the cost of preparing a
+    page).
     """
     if scorer is None:
         return None, 0.0
     text = geometry.remove_rules(straight_mask)
     crops = _line_crops(straight_gray, _probe_blobs(text), scale)
-    per_crop = _read_hypotheses(crops[:FIRST_PROBE_CROPS], scorer)
-    rotation, margin, readable = _vote(per_crop)
-    if readable < FIRST_PROBE_CROPS or margin < CLEAR_MARGIN:
-        per_crop += _read_hypotheses(crops[FIRST_PROBE_CROPS:], scorer)
+    per_crop: list[dict[int, float]] = []
+    rotation, margin, readable = 0, 0.0, 0
+    for start in range(0, len(crops), PROBE_STEP):
+        per_crop += _read_hypotheses(crops[start : start + PROBE_STEP], scorer)
         rotation, margin, readable = _vote(per_crop)
+        if readable >= PROBE_STEP and margin >= CLEAR_MARGIN:
+            break
     confidence = round(min(1.0, max(0.0, margin / (2 * CLEAR_MARGIN))), 3)
     if not readable or margin < FLIP_MIN_MARGIN:
         return None, confidence
@@ -164,16 +166,17 @@ def rotation_evidence(scores: dict[int, float]) -> dict[int, float]:
     Reading hypothesis ``r`` shows the glyphs turned counter-clockwise by
     ``truth - r``. Measured: PP-OCR reads upright glyphs best, glyphs turned 90
     degrees counter-clockwise almost as well (it is trained so for vertical text),
-    and glyphs turned clockwise or upside down badly. So truth ``h`` predicts a
-    high score at ``h``, a fair one at ``h - 90`` and low ones at ``h + 90`` and
-    ``h + 180``; the upright reading counts twice, which keeps the evidence right
-    when the counter-clockwise reading happens to fail as well.
+    glyphs turned clockwise badly but not always (garbage at 0.6-0.8 happens) and
+    upside-down glyphs almost never. So truth ``h`` predicts a high score at ``h``,
+    a fair one at ``h - 90``, a low one at ``h + 90`` and a very low one at
+    ``h + 180``: weights 2, 1, -1, -2. The upright reading counting twice keeps the
+    evidence right when the counter-clockwise reading fails as well.
     """
     return {
         h: 2 * scores[h]
         + scores[(h + 270) % 360]
         - scores[(h + 90) % 360]
-        - scores[(h + 180) % 360]
+        - 2 * scores[(h + 180) % 360]
         for h in ROTATIONS
     }
 
