@@ -18,13 +18,7 @@ import re
 
 from ocr import values as V
 from ocr.found import Found
-from ocr.labels import fold
 from ocr.layout import Segment, next_in_reading_order
-
-# How the names of issuing offices end (people's governments, civil-affairs
-# bureaus and sections, revolutionary and people's committees, registry offices).
-_OFFICE_END = re.compile(r"(?:人民政府|民政局|民政科|委员会|登记处|办事处|公所)$")
-
 
 # How far (in line heights) after the office its date may stand.
 SIGNOFF_ROWS = 4.0
@@ -42,25 +36,31 @@ def _date_found(seg: Segment, issue: str) -> Found | None:
     return Found("registration_date", dates[0].iso, seg, seg.confidence, issues)
 
 
+# Words of an office name, enough to anchor a sign-off even when OCR garbled the
+# rest of it (高縣人民府民政秀): the anchor only tells where the date stands.
+_OFFICE_WORDS = re.compile(r"政府|民政|委员|委員|登记处|登記處")
+
+
 def _office_like(seg: Segment) -> bool:
-    value = V.clean_office(seg.text)
-    return seg.label is None and value is not None and bool(_OFFICE_END.search(fold(value)))
+    return seg.label is None and bool(_OFFICE_WORDS.search(seg.text)) and len(seg.text) >= 4
 
 
-def _office_segments(found: list[Found], segments: list[Segment]) -> list[Segment]:
-    """Issuing-office values (labelled or recognizable) and office labels (a seal may
-    hide the value: the date still follows the label)."""
+def _office_anchors(found: list[Found], segments: list[Segment]) -> list[tuple[Segment, float]]:
+    """Issuing-office values (labelled or recognizable) and office labels, with how
+    many of their line heights the date may stand below them (a label's value, a
+    seal may hide it, comes between the label and the date)."""
     labelled = [f.segment for f in found if f.key == "office" and f.value]
     labels = [s for s in segments if s.label is not None and s.label.key == "office"]
-    return labelled + [s for s in segments if _office_like(s)] + labels
+    values = labelled + [s for s in segments if _office_like(s)]
+    return [(s, SIGNOFF_ROWS) for s in values] + [(s, 1.5 * SIGNOFF_ROWS) for s in labels]
 
 
 def read_signoff_dates(found: list[Found], segments: list[Segment]) -> list[Found]:
     """The full date right after each issuing office (落款), one reading per date box."""
     out: list[Found] = []
     seen: set[int] = set()
-    for office in _office_segments(found, segments):
-        for seg in next_in_reading_order(office, segments, rows=SIGNOFF_ROWS):
+    for office, rows in _office_anchors(found, segments):
+        for seg in next_in_reading_order(office, segments, rows=rows):
             if seg.index in seen or _office_like(seg):
                 continue
             reading = _date_found(seg, "date_from_signoff")

@@ -343,24 +343,101 @@ def clean_name(text: str) -> str | None:
     return value
 
 
+# The 56 ethnic groups of GB 3304, as their simplified names without 族.
+ETHNIC_GROUPS = frozenset(
+    [
+        "汉",
+        "蒙古",
+        "回",
+        "藏",
+        "维吾尔",
+        "苗",
+        "彝",
+        "壮",
+        "布依",
+        "朝鲜",
+        "满",
+        "侗",
+        "瑶",
+        "白",
+        "土家",
+        "哈尼",
+        "哈萨克",
+        "傣",
+        "黎",
+        "傈僳",
+        "佤",
+        "畲",
+        "高山",
+        "拉祜",
+        "水",
+        "东乡",
+        "纳西",
+        "景颇",
+        "柯尔克孜",
+        "土",
+        "达斡尔",
+        "仫佬",
+        "羌",
+        "布朗",
+        "撒拉",
+        "毛南",
+        "仡佬",
+        "锡伯",
+        "阿昌",
+        "普米",
+        "塔吉克",
+        "怒",
+        "乌孜别克",
+        "俄罗斯",
+        "鄂温克",
+        "德昂",
+        "保安",
+        "裕固",
+        "京",
+        "塔塔尔",
+        "独龙",
+        "鄂伦春",
+        "赫哲",
+        "门巴",
+        "珞巴",
+        "基诺",
+    ]
+)
+
+
 def clean_ethnicity(text: str) -> str | None:
     """The ethnic group as its standard simplified name: ``"漢族"`` / ``"汉"`` -> ``"汉"``.
 
     Unlike names, an ethnicity is a category from a fixed list (GB 3304), so it is
-    normalized: simplified script, without the ``族`` suffix. None unless 1-5 CJK characters.
+    normalized (simplified script, without the ``族`` suffix) and must be on the
+    list: an OCR fragment such as ``藏五藏族`` is no ethnicity. None otherwise.
     """
     from schemas.names import to_simplified
 
     value = _NAME_STRIP.sub("", halfwidth(text)).replace(" ", "")
-    if not 1 <= len(value) <= 5 or not all(is_cjk(ch) for ch in value):
+    if not 1 <= len(value) <= 6 or not all(is_cjk(ch) for ch in value):
         return None
     value = to_simplified(value)
-    return value[:-1] if len(value) > 1 and value.endswith("族") else value
+    value = value[:-1] if len(value) > 1 and value.endswith("族") else value
+    return value if value in ETHNIC_GROUPS else None
+
+
+# An issuing office names its administrative level (province, city, county,
+# district, banner, township …) before the agency: 高台县民政局, not 高台民政局;
+# and ends with the agency: a government, civil-affairs bureau or section,
+# (revolutionary, people's) committee, registry or sub-district office.
+_OFFICE_UNIT = re.compile(r"[省市县縣区區旗州盟乡鄉镇鎮]|街道")
+OFFICE_END = re.compile(
+    r"(?:政府|民政局|民政科|民政股|委员会|委員會|登记处|登記處|办事处|辦事處|公所)$"
+)
 
 
 def clean_office(text: str) -> str | None:
-    """An office name such as ``高台县民政局``; None unless 3+ CJK characters."""
+    """An office name such as ``高台县民政局``; None unless 3+ CJK characters naming
+    an administrative level (县, 市, 省, 区, 乡, 镇 …) and ending with an agency:
+    ``高台民政局`` lost its 县, ``高台县革命会`` its 委员."""
     value = _NAME_STRIP.sub("", halfwidth(text)).replace(" ", "")
     if len(value) < 3 or not all(is_cjk(ch) or ch in "()（）" for ch in value):
         return None
-    return value
+    return value if _OFFICE_UNIT.search(value) and OFFICE_END.search(value) else None

@@ -144,3 +144,26 @@ def test_a_year_confusion_is_reported_apart_from_month_and_day_ones():
     )
     (in_day,) = V.find_dates("1961年9月1l日")
     assert in_day.normalized and not in_day.year_only_normalized
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("漢族", "汉"), ("蒙古族", "蒙古"), ("维吾尔", "维吾尔"), ("藏五藏族", None), ("汊族", None)],
+)
+def test_an_ethnicity_must_be_one_of_the_56_groups(text, expected):
+    assert V.clean_ethnicity(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("高台县民政局", "高台县民政局"),
+        ("甘肃省高台县民政局婚姻登记处", "甘肃省高台县民政局婚姻登记处"),
+        ("高臺縣人民政府", "高臺縣人民政府"),
+        ("高台民政局婚姻登记处", None),  # 县 lost: no administrative level
+        ("高台县革命会", None),  # 委员 lost: no agency at the end
+        ("民政府民", None),
+    ],
+)
+def test_an_office_names_its_level_and_ends_with_its_agency(text, expected):
+    assert V.clean_office(text) == expected
