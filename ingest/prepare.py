@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from ingest import geometry
-from ingest.seal import paper_colour, suppress_red_seal
+from ingest.seal import paper_colour, seal_paint_mask
 
 log = logging.getLogger("marriage_archive.ingest")
 
@@ -74,8 +74,13 @@ def prepare_page(rgb: np.ndarray, scorer: LineScorer | None) -> PreparedPage:
     ``scorer`` reads text-line crops (the OCR engine); without it, or when its
     readings do not separate 0 from 180 degrees, orientation stays uncertain.
     """
-    clean = suppress_red_seal(rgb)
-    gray = cv2.cvtColor(clean, cv2.COLOR_RGB2GRAY)
+    # Red seal ink is painted out for analysis and recognition; the mask is
+    # turned along with the page instead of a second full-page colour warp.
+    paint = seal_paint_mask(rgb)
+    paper = paper_colour(rgb)
+    paper_gray = int(cv2.cvtColor(paper.reshape(1, 1, 3), cv2.COLOR_RGB2GRAY)[0, 0])
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    gray[paint > 0] = paper_gray
     scale = geometry.analysis_scale(gray.shape)
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     mask = geometry.ink_mask(small)
@@ -88,15 +93,20 @@ def prepare_page(rgb: np.ndarray, scorer: LineScorer | None) -> PreparedPage:
         warnings.append(WARN_SKEW)
 
     straight_mask = geometry.rotate_small(mask, -skew_deg, 0)
-    straight_clean = upright(clean, 0, skew_deg)
-    straight_gray = cv2.cvtColor(straight_clean, cv2.COLOR_RGB2GRAY)
+    straight = upright(rgb, 0, skew_deg)
+    # Linear interpolation spreads seal ink by a pixel: any coverage is painted.
+    straight_paint = geometry.rotate_small(paint, -skew_deg, 0) > 0
+    straight_gray = cv2.cvtColor(straight, cv2.COLOR_RGB2GRAY)
+    straight_gray[straight_paint] = paper_gray
     rotation, orientation_conf = _find_rotation(straight_mask, straight_gray, scale, scorer)
     if rotation is None:
         warnings.append(WARN_ORIENTATION)
         rotation = 0
+    ocr_image = straight.copy()
+    ocr_image[straight_paint] = paper
     return PreparedPage(
-        image=upright(rgb, rotation, skew_deg),
-        ocr_image=geometry.quarter_turn_clockwise(straight_clean, rotation),
+        image=geometry.quarter_turn_clockwise(straight, rotation),
+        ocr_image=geometry.quarter_turn_clockwise(ocr_image, rotation),
         rotation=rotation,
         skew_deg=skew_deg,
         skew_confidence=skew.confidence,

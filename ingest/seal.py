@@ -34,15 +34,22 @@ def paper_colour(rgb: np.ndarray) -> np.ndarray:
     return np.percentile(sample, 90, axis=0).astype(np.uint8)
 
 
+def seal_paint_mask(rgb: np.ndarray) -> np.ndarray:
+    """uint8 mask (255 = paint with paper) of red seal ink, its rim, never dark strokes."""
+    mask = red_ink_mask(rgb)
+    if not mask.any():
+        return np.zeros(rgb.shape[:2], np.uint8)
+    # Grow the mask by one pixel to catch the anti-aliased rim of the strokes...
+    grown = cv2.dilate(mask.astype(np.uint8) * 255, np.ones((3, 3), np.uint8))
+    # ...but never over dark strokes that the seal covers.
+    light = np.asarray(cv2.max(cv2.max(rgb[:, :, 0], rgb[:, :, 1]), rgb[:, :, 2])) >= 90
+    return cv2.bitwise_and(grown, light.astype(np.uint8) * 255)
+
+
 def suppress_red_seal(rgb: np.ndarray) -> np.ndarray:
     """A copy of ``rgb`` with red seal ink painted in the paper colour."""
-    mask = red_ink_mask(rgb)
     out = rgb.copy()
-    if mask.any():
-        # Grow the mask by one pixel to catch the anti-aliased rim of the strokes.
-        grown = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8))
-        # ...but never over dark strokes that the seal covers.
-        r, g, b = cv2.split(rgb)
-        light = np.asarray(cv2.max(cv2.max(r, g), b)) >= 90
-        out[(grown > 0) & light] = paper_colour(rgb)
+    paint = seal_paint_mask(rgb) > 0
+    if paint.any():
+        out[paint] = paper_colour(rgb)
     return out
