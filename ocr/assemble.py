@@ -135,3 +135,31 @@ def assemble(found: list[Found], lines: list[TextLine]) -> Reading:
                 reading.fields[f"parties[{index}].{key}"] = _info(picked_fields[key])  # type: ignore[arg-type]
         reading.parties.append(_party(role, picked_fields))
     return reading
+
+
+def birth_dates_from_ids(reading: Reading) -> int:
+    """Fill a party's missing birth date from its valid ID number (``birth_date_from_id``).
+
+    For forms that print no birth date at all (certificates with the age and the
+    ID): the ID states the date (GB 11643). The caller decides that the form has
+    no birth-date field, so a year-month printed there is never overwritten by
+    a full date. Returns how many were filled.
+    """
+    filled = 0
+    printed = [p.birth_date for p in reading.parties if p.birth_date]
+    # Written like the other spouse's (a sentence giving 1957年11月生 gives months).
+    length = min((len(b) for b in printed), default=10)
+    for index, party in enumerate(reading.parties):
+        key = f"parties[{index}].id_number"
+        if party.birth_date or not party.id_number or key not in reading.fields:
+            continue
+        check = parse_id(party.id_number)
+        if not check.valid or check.birth_date is None:
+            continue
+        party.birth_date = check.birth_date.isoformat()[:length]
+        source = reading.fields[key]
+        reading.fields[f"parties[{index}].birth_date"] = source.model_copy(
+            update={"issues": ["birth_date_from_id"]}
+        )
+        filled += 1
+    return filled

@@ -229,9 +229,11 @@ def extract_fields(lines: list[TextLine]) -> Reading:
     certs = [str(f.value) for f in found if f.key == "certificate_no" and f.value]
     reconcile_registration_dates(found, certificate_year(certs[0]) if certs else None)
     _order_slots(found)
-    from ocr.assemble import assemble
+    from ocr.assemble import assemble, birth_dates_from_ids
 
     reading = assemble(found, lines)
+    if not any(s.label is not None and s.label.key == "birth_date" for s in segments):
+        birth_dates_from_ids(reading)
     if reading.certificate_no:
         traditional = is_traditional_document(lines)
         reading.certificate_no = in_document_script(reading.certificate_no, traditional)

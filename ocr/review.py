@@ -55,6 +55,7 @@ NON_BLOCKING = frozenset(
         "second_opinion_agrees",
         "second_opinion_unsure",  # a different reading that is unsure or invalid itself
         "age_nominal",
+        "birth_date_from_id",  # the form prints no birth date; its valid ID states it
         "confirmed_by_second_reading",  # another reading of the same value was surer
         "date_year_confirmed",  # an undone confusion in the year, same year elsewhere
     }
@@ -129,10 +130,13 @@ def _check_id(reading: Reading, i: int, party: Party) -> None:
         _flag(reading, key, "id_sex_mismatch")
     if check.birth_date:
         _confirm_year(reading, f"parties[{i}].birth_date", str(check.birth_date.year))
-    if party.birth_date and check.birth_date:
-        if not check.birth_date.isoformat().startswith(party.birth_date):
-            _flag(reading, key, "id_birth_date_mismatch")
-    elif party.age is not None and check.birth_date and reading.registration_date:
+    if (
+        party.birth_date
+        and check.birth_date
+        and not check.birth_date.isoformat().startswith(party.birth_date)
+    ):
+        _flag(reading, key, "id_birth_date_mismatch")
+    if party.age is not None and check.birth_date and reading.registration_date:
         # The printed age may be the full years or the nominal age (虚岁): either fits.
         lo, _ = birth_year_from_age(party.age, reading.registration_date)
         _, hi = birth_year_from_age(party.age, reading.registration_date, nominal=True)
@@ -160,7 +164,9 @@ def _check_birth_and_age(reading: Reading, i: int, party: Party) -> None:
         if party.birth_date and reg:
             years = age_at(party.birth_date, reg)
             if years is not None and party.age != years:
-                _flag(reading, key, "age_nominal" if party.age == years + 1 else "age_mismatch")
+                # 虚岁 (nominal age) is the full years plus one or two
+                nominal = party.age in (years + 1, years + 2)
+                _flag(reading, key, "age_nominal" if nominal else "age_mismatch")
 
 
 def _check_party(reading: Reading, i: int, party: Party) -> None:

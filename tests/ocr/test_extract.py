@@ -223,9 +223,14 @@ def test_id_vs_age_accepts_full_years_and_nominal_age(age, flagged):
         line("1985年1月1日", 700, 1020),
     ]
     reading = assess(extract_fields(lines))
-    assert reading.parties[1].age == age
     issues = reading.fields["parties[1].id_number"].issues
     assert ("id_age_mismatch" in issues) is flagged
+    assert reading.parties[1].birth_date == "1957-09-24"  # no birth date printed: the ID's
+    if flagged:  # the printed age contradicts the ID: emptied, and the ID goes to review
+        assert reading.parties[1].age is None
+        assert "parties[1].id_number: id_age_mismatch" in reading.review_reasons
+    else:
+        assert reading.parties[1].age == age
 
 
 def test_stacked_blocks_with_one_heading_lost_fall_back_to_the_blocks():
@@ -254,3 +259,37 @@ def test_stacked_blocks_with_one_heading_lost_fall_back_to_the_blocks():
     assert (husband.name, husband.sex, husband.age) == ("陆学", "M", 22)
     assert (wife.name, wife.sex, wife.age) == ("寇雪娟", "F", 19)
     assert reading.review_reasons == []
+
+
+def _certificate(husband: str, wife: str) -> list:
+    return [
+        line("结婚证", 800, 60),
+        line("J620722-2005-000123", 1200, 120),
+        line(f"兹有张建国（男，{husband}）与李秀英（女，{wife}）自愿结婚", 100, 200),
+        line("发证机关：", 700, 900),
+        line("高台县民政局", 700, 960),
+        line("2005年3月12日", 700, 1020),
+    ]
+
+
+def test_a_certificate_without_birth_dates_takes_them_from_the_ids():
+    reading = assess(
+        extract_fields(_certificate(f"26岁，身份证号{HUSBAND_ID}", f"25岁，身份证号{WIFE_ID}"))
+    )
+    husband, wife = reading.parties
+    assert (husband.birth_date, wife.birth_date) == ("1978-05-06", "1980-01-02")
+    assert reading.fields["parties[0].birth_date"].issues == ["birth_date_from_id"]
+    assert reading.review_reasons == []
+
+
+def test_a_birth_date_from_the_id_follows_the_precision_the_form_uses():
+    reading = extract_fields(_certificate("1978年5月生", f"25岁，身份证号{WIFE_ID}"))
+    assert reading.parties[0].birth_date == "1978-05"
+    assert reading.parties[1].birth_date == "1980-01"
+
+
+def test_a_form_with_a_birth_date_field_is_never_filled_from_the_id():
+    lines = [ln for ln in two_column_form() if ln.text != "1980年1月2日"]
+    reading = assess(extract_fields(lines))
+    assert reading.parties[1].birth_date is None
+    assert "missing: parties[1].birth_date" in reading.review_reasons
