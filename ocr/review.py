@@ -56,6 +56,7 @@ NON_BLOCKING = frozenset(
         "second_opinion_unsure",  # a different reading that is unsure or invalid itself
         "age_nominal",
         "birth_date_from_id",  # the form prints no birth date; its valid ID states it
+        "confirmed_by_id",  # the birth date as printed is the one the valid ID states
         "confirmed_by_second_reading",  # another reading of the same value was surer
         "date_year_confirmed",  # an undone confusion in the year, same year elsewhere
     }
@@ -108,6 +109,16 @@ def _check_registration(reading: Reading) -> None:
         _flag(reading, "registration_date", "implausible_date")
 
 
+def _confirm_by_id(reading: Reading, i: int, id_confidence: float) -> None:
+    """A printed birth date that the (valid) ID states too is as sure as the ID:
+    two values read apart from each other agree (``1983年3月`` at 0.87, ID …198303…)."""
+    info = reading.fields.get(f"parties[{i}].birth_date")
+    if info is None or "birth_date_from_id" in info.issues or info.confidence >= id_confidence:
+        return
+    info.confidence = id_confidence
+    info.issues.append("confirmed_by_id")
+
+
 def _check_id(reading: Reading, i: int, party: Party) -> None:
     key = f"parties[{i}].id_number"
     if not party.id_number:
@@ -130,12 +141,11 @@ def _check_id(reading: Reading, i: int, party: Party) -> None:
         _flag(reading, key, "id_sex_mismatch")
     if check.birth_date:
         _confirm_year(reading, f"parties[{i}].birth_date", str(check.birth_date.year))
-    if (
-        party.birth_date
-        and check.birth_date
-        and not check.birth_date.isoformat().startswith(party.birth_date)
-    ):
-        _flag(reading, key, "id_birth_date_mismatch")
+    if party.birth_date and check.birth_date:
+        if not check.birth_date.isoformat().startswith(party.birth_date):
+            _flag(reading, key, "id_birth_date_mismatch")
+        else:
+            _confirm_by_id(reading, i, _info(reading, key).confidence)
     if party.age is not None and check.birth_date and reading.registration_date:
         # The printed age may be the full years or the nominal age (虚岁): either fits.
         lo, _ = birth_year_from_age(party.age, reading.registration_date)

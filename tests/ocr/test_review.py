@@ -60,3 +60,18 @@ def test_a_traditional_form_read_partly_in_simplified_is_still_traditional():
     reading = assess(extract_fields(lines))
     assert reading.certificate_no == "高民離字第829號"
     assert (reading.parties[0].age, reading.parties[1].age) == (25, 22)
+
+
+def test_an_unsure_birth_date_that_the_id_states_too_is_confirmed():
+    unsure = line("1980年1月2日", 1550, 560, conf=0.8)
+    reading = assess(extract_fields(_replace(two_column_form(), "1980年1月2日", unsure)))
+    assert reading.parties[1].birth_date == "1980-01-02"
+    assert "confirmed_by_id" in reading.fields["parties[1].birth_date"].issues
+    assert reading.review_reasons == []
+
+
+def test_an_unsure_birth_date_the_id_contradicts_goes_to_review():
+    unsure = line("1980年1月3日", 1550, 560, conf=0.8)
+    reading = assess(extract_fields(_replace(two_column_form(), "1980年1月2日", unsure)))
+    assert "low_confidence: parties[1].birth_date" in reading.review_reasons
+    assert "parties[1].id_number: id_birth_date_mismatch" in reading.review_reasons
