@@ -4,8 +4,9 @@
 skew and the quarter turn (see :mod:`ingest.geometry` for the convention), each
 with a confidence, and applies them only when confident; otherwise the page is
 left as scanned and a warning sends the record to review. The quarter turn is
-decided by the OCR engine: it reads a few text-line crops under each of the four
-hypotheses, and the reading it is surest of wins (``LineScorer``).
+decided by the OCR engine (``LineScorer``): it reads a few text-line crops under
+each of the four hypotheses, and each crop's four readings vote
+(:func:`rotation_evidence`).
 
 The prepared colour image (kept for clerks and for field boxes) and the
 recognition image (red seals painted out, :mod:`ingest.seal`) share one geometry.
