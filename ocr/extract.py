@@ -37,7 +37,13 @@ from ocr.regdate import (
     reconcile_registration_dates,
 )
 from ocr.result import Reading, era_of
-from ocr.rules import certificate_year, in_document_script, is_traditional_document, record_type_of
+from ocr.rules import (
+    certificate_year,
+    in_document_script,
+    is_traditional_document,
+    names_in_document_script,
+    record_type_of,
+)
 from ocr.sentence import read_sentence
 from ocr.signature import read_signatures
 from schemas.model import TextLine
@@ -234,9 +240,11 @@ def extract_fields(lines: list[TextLine]) -> Reading:
     reading = assemble(found, lines)
     if not any(s.label is not None and s.label.key == "birth_date" for s in segments):
         birth_dates_from_ids(reading)
+    traditional = is_traditional_document(lines)
     if reading.certificate_no:
-        traditional = is_traditional_document(lines)
         reading.certificate_no = in_document_script(reading.certificate_no, traditional)
+    if traditional:
+        names_in_document_script(reading)
     reading.record_type = record_type_of(lines, reading.certificate_no)
     reading.era = era_of(reading.registration_date)
     return reading

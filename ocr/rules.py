@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ocr.result import Reading
 from schemas.model import TextLine
 
 # Wordings that name the kind of registration (both scripts), strongest first.
@@ -58,6 +59,33 @@ def in_document_script(certificate_no: str, traditional: bool) -> str:
     if not traditional or type_from_certificate(certificate_no):
         return certificate_no
     return certificate_no.replace("号", "號").replace("离", "離")
+
+
+def names_in_document_script(reading: Reading) -> int:
+    """Write names read in simplified script back in the traditional script of their form.
+
+    Only where every simplified-only character has exactly one traditional form
+    (蒋 -> 蔣, 刘 -> 劉; :func:`schemas.names.traditional_spelling`): 钟 (鍾 or
+    鐘) leaves the name as read, and review flags it (``name_script_mismatch``).
+    Before the 1956 simplification scheme the forms had no simplified script, so
+    a simplified character on a traditional form is the model's answer, not the
+    clerk's writing. Returns how many names were rewritten (``name_in_document_script``).
+    """
+    from schemas.names import traditional_spelling
+
+    rewritten = 0
+    for i, party in enumerate(reading.parties):
+        if not party.name:
+            continue
+        spelled = traditional_spelling(party.name)
+        if spelled is None or spelled == party.name:
+            continue
+        party.name = spelled
+        info = reading.fields.get(f"parties[{i}].name")
+        if info is not None:
+            info.issues.append("name_in_document_script")
+        rewritten += 1
+    return rewritten
 
 
 def type_from_certificate(certificate_no: str | None) -> str | None:

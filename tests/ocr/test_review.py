@@ -26,10 +26,22 @@ def test_a_name_box_that_fits_its_characters_is_fine():
     assert reading.review_reasons == []
 
 
-def test_a_simplified_name_on_a_traditional_form_goes_to_review():
+def test_a_simplified_name_on_a_traditional_form_is_written_back_when_unambiguous():
+    # 陈 has one traditional form (陳): the model answered simplified for a 1950s glyph
     assert assess(extract_fields(traditional_form())).review_reasons == []
     lines = _replace(traditional_form(), "姓名：陳國華", line("姓名：陈國華", 200, 280))
     reading = assess(extract_fields(lines))
+    assert reading.parties[0].name == "陳國華"
+    assert reading.parties[0].name_simplified == "陈国华"
+    assert "name_in_document_script" in reading.fields["parties[0].name"].issues
+    assert reading.review_reasons == []
+
+
+def test_a_simplified_name_with_two_traditional_forms_goes_to_review():
+    # 钟 is 鍾 (a surname) or 鐘 (a bell): which one the form prints is not known
+    lines = _replace(traditional_form(), "姓名：陳國華", line("姓名：钟國華", 200, 280))
+    reading = assess(extract_fields(lines))
+    assert reading.parties[0].name == "钟國華"
     assert "parties[0].name: name_script_mismatch" in reading.review_reasons
 
 
