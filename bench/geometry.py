@@ -16,7 +16,11 @@ Against ``truth.jsonl`` it reports:
   included);
 * the same per era, layout, dpi, file format, applied rotation and skew size,
   and one line per failing page (``--save DIR`` writes those pages, prepared,
-  as PNG for a look).
+  as PNG for a look, and the scan as ``.npy`` to re-run it).
+
+``--stress K`` replaces the corpus by K pages per era x layout x quarter turn made
+in memory with synth's own ``scan_page`` (forced geometry): the natural corpora
+hold few turned pages and few vertical certificates.
 
 Seeds 990001 and >= 7000000 are reserved for final measurements: do not develop
 on them. Nothing is written to docs/ (the numbers go to docs/ingest.md by hand).
