@@ -19,6 +19,8 @@ BENCHMARKS = [
     "ingest_speed",
     "accuracy",
 ]
+# Arguments a benchmark needs to rewrite its section the way docs/benchmarks.md reports it.
+ARGS = {"accuracy": ["--workers", "2", "--write-docs"]}
 
 
 def run(names: list[str]) -> int:
@@ -29,7 +31,8 @@ def run(names: list[str]) -> int:
             return 2
         started = time.monotonic()
         print(f"=== bench/{name}.py", flush=True)
-        code = subprocess.run([sys.executable, "-m", f"bench.{name}"], check=False).returncode
+        command = [sys.executable, "-m", f"bench.{name}", *ARGS.get(name, [])]
+        code = subprocess.run(command, check=False).returncode
         print(f"=== bench/{name}.py: exit {code} in {time.monotonic() - started:.0f} s", flush=True)
         worst = max(worst, code)
     return worst
