@@ -139,8 +139,8 @@ class Tally:
                     self.wrong_accepted.append(f"{rid} {field}")
 
 
-def _rate(a: float, b: float) -> str:
-    return f"{100 * a / b:.1f}%" if b else "n/a"
+def _rate(a: float, b: float, digits: int = 1) -> str:
+    return f"{100 * a / b:.{digits}f}%" if b else "n/a"
 
 
 def report(t: Tally, args: argparse.Namespace, eras: list[str]) -> str:
@@ -164,7 +164,7 @@ def report(t: Tally, args: argparse.Namespace, eras: list[str]) -> str:
         right = sum(t.acc_right.values()) if era == "all" else t.acc_right[era]
         wrong = sum(t.acc_wrong.values()) if era == "all" else t.acc_wrong[era]
         lines.append(
-            f"| {era} | {recs} | {_rate(acc, recs)} | {_rate(right, right + wrong)} "
+            f"| {era} | {recs} | {_rate(acc, recs)} | {_rate(right, right + wrong, 2)} "
             f"({wrong} wrong of {right + wrong}) |"
         )
     lines += [
