@@ -129,7 +129,7 @@ def serve(
     settings: Settings,
     host: str = "127.0.0.1",
     port: int = 8000,
-    threads: int = 8,
+    threads: int = 4,
     processes: int | None = None,
 ) -> None:
     """Serve the app with waitress until SIGTERM/Ctrl-C; the index follows the catalog.
