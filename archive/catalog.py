@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +24,28 @@ from schemas.errors import StorageError
 log = logging.getLogger("marriage_archive.archive")
 
 BUSY_TIMEOUT_MS = 30_000
+
+
+def _execute_when_free(conn: sqlite3.Connection, statement: str) -> None:
+    """Run a connection-setup statement, retrying while another process holds the file.
+
+    SQLite answers "database is locked" at once, without its busy handler, when
+    two processes switch a new database to WAL at the same moment (seen in CI:
+    two ingest processes opening a fresh catalog). Retried for up to the busy
+    timeout; any other error is raised at once.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.005
+    while True:
+        try:
+            conn.execute(statement)
+            return
+        except sqlite3.OperationalError as exc:
+            busy = "locked" in str(exc) or "busy" in str(exc)
+            if not busy or time.monotonic() >= deadline:
+                raise
+        time.sleep(delay)
+        delay = min(0.2, delay * 2)
 
 
 class Catalog:
@@ -49,7 +72,7 @@ class Catalog:
                     check_same_thread=False,
                 )
                 for pragma in sql.PRAGMAS:
-                    conn.execute(pragma)
+                    _execute_when_free(conn, pragma)
             except sqlite3.Error as exc:
                 raise StorageError(
                     f"Cannot open the catalog {self.path}: {exc}. Check the data home "
