@@ -26,7 +26,7 @@ log = logging.getLogger("marriage_archive.archive")
 BUSY_TIMEOUT_MS = 30_000
 
 
-def _execute_when_free(conn: sqlite3.Connection, statement: str) -> None:
+def execute_when_free(conn: sqlite3.Connection, statement: str) -> None:
     """Run a connection-setup statement, retrying while another process holds the file.
 
     SQLite answers "database is locked" at once, without its busy handler, when
@@ -72,7 +72,7 @@ class Catalog:
                     check_same_thread=False,
                 )
                 for pragma in sql.PRAGMAS:
-                    _execute_when_free(conn, pragma)
+                    execute_when_free(conn, pragma)
             except sqlite3.Error as exc:
                 raise StorageError(
                     f"Cannot open the catalog {self.path}: {exc}. Check the data home "

@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from archive.catalog import execute_when_free
 from schemas.errors import StorageError
 from schemas.settings import Settings
 from search_api.api.locking import WriterLock
@@ -145,9 +146,9 @@ class AuditLog:
             self._conn = sqlite3.connect(
                 path, timeout=30, check_same_thread=False, isolation_level=None
             )
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.execute("PRAGMA busy_timeout=30000")
+            execute_when_free(self._conn, "PRAGMA journal_mode=WAL")  # processes starting together
+            self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.execute(_SCHEMA)
         except sqlite3.Error as exc:
             raise StorageError(

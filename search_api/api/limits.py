@@ -29,6 +29,7 @@ from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from archive.catalog import execute_when_free
 from schemas.errors import RateLimited, StorageError
 from search_api.api.locking import WriterLock
 
@@ -242,8 +243,8 @@ def _open(path: Path | None) -> sqlite3.Connection:
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
-        conn.execute("PRAGMA busy_timeout=30000")
-        conn.execute("PRAGMA journal_mode=WAL")
+        for pragma in ("PRAGMA busy_timeout=30000", "PRAGMA journal_mode=WAL"):
+            execute_when_free(conn, pragma)  # processes starting together
         conn.execute("PRAGMA synchronous=OFF")
     conn.executescript(_SCHEMA)
     return conn

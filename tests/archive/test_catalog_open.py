@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.catalog import _execute_when_free
+from archive.catalog import execute_when_free
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -31,7 +31,7 @@ def test_a_setup_statement_waits_for_a_lock_sqlite_refused_at_once(tmp_path: Pat
     release = threading.Timer(0.3, lambda: holder.execute("COMMIT"))
     release.start()
     started = time.monotonic()
-    _execute_when_free(opener, "PRAGMA journal_mode=WAL")
+    execute_when_free(opener, "PRAGMA journal_mode=WAL")
     assert time.monotonic() - started >= 0.25
     assert opener.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     release.join()
@@ -43,7 +43,7 @@ def test_other_errors_are_not_retried(tmp_path: Path):
     conn = sqlite3.connect(tmp_path / "c.sqlite")
     started = time.monotonic()
     with pytest.raises(sqlite3.OperationalError, match="no such table"):
-        _execute_when_free(conn, "SELECT * FROM missing_table")
+        execute_when_free(conn, "SELECT * FROM missing_table")
     assert time.monotonic() - started < 1
 
 
