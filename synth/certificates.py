@@ -4,7 +4,7 @@ and the printed 2000+ review form (审查处理表)."""
 from __future__ import annotations
 
 from synth.content import PartySpec
-from synth.form import REVIEW_TITLES, TITLES, Ctx, party_fields, signatures, title
+from synth.form import REVIEW_TITLES, TITLES, Ctx, party_table, signatures, title
 from synth.pen import INKS, PRINT_BLACK
 
 
@@ -164,20 +164,9 @@ def review_form(c: Ctx) -> None:
     c.label(x0 + 3, y0 + 16, "申请类别：" + REVIEW_TITLES[s.record_type][:2] + "登记", 10)
     c.label(x0 + 3, y0 + 26, s.labels["office"] + "：" + s.office, 10)
     cols = [32.0, (full - 32) / 2, (full - 32) / 2]
-    hus, wif = (dict(party_fields(c, p)) for p in s.parties)
-    keys = list(dict.fromkeys([*hus.keys(), *wif.keys()]))
     y = y0 + 46
     rh = float(pen.rng.uniform(9.0, 11.5))
-    pen.grid(x0, y, cols, [rh] * (len(keys) + 1), 0.3)
-    c.label(x0 + cols[0] / 2, y + rh / 2, "项目", 10, "mm")
-    c.label(x0 + cols[0] + cols[1] / 2, y + rh / 2, s.labels["husband"], 10.5, "mm")
-    c.label(x0 + cols[0] + cols[1] + cols[2] / 2, y + rh / 2, s.labels["wife"], 10.5, "mm")
-    for i, key in enumerate(keys, start=1):
-        cy = y + rh * i + rh / 2
-        c.label(x0 + 2, cy, key, 9.5, max_w=cols[0] - 3)
-        c.value(x0 + cols[0] + 3, cy, hus.get(key, ""), 11.5, max_w=cols[1] - 5)
-        c.value(x0 + cols[0] + cols[1] + 3, cy, wif.get(key, ""), 11.5, max_w=cols[2] - 5)
-    y += rh * (len(keys) + 1) + 6
+    y += party_table(c, x0, y, cols, rh, "项目", (0.3, PRINT_BLACK), (10.5, 9.5, 11.5)) + 6
     pen.rect(x0, y, full, 30, 0.3)
     c.label(x0 + 3, y + 6, "审查意见：", 10)
     pen.hand(

@@ -146,6 +146,38 @@ def party_fields(c: Ctx, p: PartySpec) -> list[tuple[str, str]]:
     return out
 
 
+def party_table(
+    c: Ctx,
+    x0: float,
+    y: float,
+    cols: list[float],
+    rh: float,
+    corner: str,
+    rule: tuple[float, Color],
+    sizes: tuple[float, float, float],
+) -> float:
+    """A ``corner | 男方 | 女方`` table, one row per field label of either party.
+
+    ``rule`` is the ruling (width in mm, colour), ``sizes`` the point sizes of the
+    party headings, the row labels and the values. Returns the table's height.
+    """
+    s = c.spec
+    heading, label, value = sizes
+    hus, wif = (dict(party_fields(c, p)) for p in s.parties)
+    keys = list(dict.fromkeys([*hus.keys(), *wif.keys()]))
+    rows = [rh] * (len(keys) + 1)
+    c.pen.grid(x0, y, cols, rows, *rule)
+    c.label(x0 + cols[0] / 2, y + rh / 2, corner, 10, "mm")
+    c.label(x0 + cols[0] + cols[1] / 2, y + rh / 2, s.labels["husband"], heading, "mm")
+    c.label(x0 + cols[0] + cols[1] + cols[2] / 2, y + rh / 2, s.labels["wife"], heading, "mm")
+    for i, key in enumerate(keys, start=1):
+        cy = y + rh * i + rh / 2
+        c.label(x0 + 2, cy, key, label, max_w=cols[0] - 3)
+        c.value(x0 + cols[0] + 3, cy, hus.get(key, ""), value, max_w=cols[1] - 5)
+        c.value(x0 + cols[0] + cols[1] + 3, cy, wif.get(key, ""), value, max_w=cols[2] - 5)
+    return sum(rows)
+
+
 def title(c: Ctx, y: float, text: str, pt: float = 22) -> None:
     face = "serif_bold_sc" if not c.spec.traditional else "ming_tc"
     c.pen.printed(c.pen.width_mm / 2, y, c.t(text), pt, face, PRINT_BLACK, "mm", spacing=0.4)

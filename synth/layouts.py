@@ -19,7 +19,17 @@ import numpy as np
 
 from synth.certificates import certificate, review_form, vertical
 from synth.content import RecordSpec
-from synth.form import TITLES, Ctx, archive_marks, footer, make_ctx, party_fields, signatures, title
+from synth.form import (
+    TITLES,
+    Ctx,
+    archive_marks,
+    footer,
+    make_ctx,
+    party_fields,
+    party_table,
+    signatures,
+    title,
+)
 from synth.pen import INKS, Pen
 
 PAGE_SIZES_MM = {"A4": (210.0, 297.0), "16K": (184.0, 260.0), "A5": (148.0, 210.0)}
@@ -122,21 +132,10 @@ def two_column(c: Ctx) -> None:
     lab_w = float(rng.uniform(26, 36))
     cols = [lab_w, (w - 2 * x0 - lab_w) / 2, (w - 2 * x0 - lab_w) / 2]
     rh = float(rng.uniform(10.5, 13.5))
-    hus, wif = (dict(party_fields(c, p)) for p in s.parties)
-    keys = list(dict.fromkeys([*hus.keys(), *wif.keys()]))
-    rows = [rh] * (len(keys) + 1)
-    pen.grid(x0, y, cols, rows, 0.35, c.rule)
-    c.label(x0 + cols[0] / 2, y + rh / 2, c.t("项目"), 10, "mm")
-    c.label(x0 + cols[0] + cols[1] / 2, y + rh / 2, s.labels["husband"], 11, "mm")
-    c.label(x0 + cols[0] + cols[1] + cols[2] / 2, y + rh / 2, s.labels["wife"], 11, "mm")
-    for i, key in enumerate(keys, start=1):
-        cy = y + rh * i + rh / 2
-        c.label(x0 + 2, cy, key, 10, max_w=cols[0] - 3)
-        c.value(x0 + cols[0] + 3, cy, hus.get(key, ""), 12, max_w=cols[1] - 5)
-        c.value(x0 + cols[0] + cols[1] + 3, cy, wif.get(key, ""), 12, max_w=cols[2] - 5)
-    signatures(c, x0 + 2, y + rh * len(rows) + 12)
+    height = party_table(c, x0, y, cols, rh, c.t("项目"), (0.35, c.rule), (11, 10, 12))
+    signatures(c, x0 + 2, y + height + 12)
     archive_marks(c)
-    footer(c, x0 + 60, y + rh * len(rows) + 28)
+    footer(c, x0 + 60, y + height + 28)
 
 
 LAYOUTS: dict[str, tuple[Callable[[Ctx], None], str, bool]] = {
