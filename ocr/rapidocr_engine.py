@@ -31,9 +31,6 @@ from schemas.settings import Settings
 
 log = logging.getLogger("marriage_archive.ocr")
 
-# RapidOCR's own cut-off (``text_score``): lines read with less are dropped.
-MIN_LINE_SCORE = 0.5
-
 INSTALL_HINT = ".venv/bin/pip install 'rapidocr-onnxruntime>=1.3,<2' onnxruntime"
 
 
@@ -102,7 +99,7 @@ class RapidOcrEngine:
         for quad, (text, score) in zip(quads, (r[:2] for r in results), strict=True):
             text = str(text).strip()
             conf = min(1.0, max(0.0, float(score)))
-            if not text or conf < MIN_LINE_SCORE:
+            if not text or conf < self._ocr.text_score:  # RapidOCR's own cut-off
                 continue
             lines.append(
                 TextLine(text=text, bbox=_quad_to_bbox(quad, width, height), confidence=conf)
