@@ -1,7 +1,7 @@
 """Lookup API under load: lookups/s and p99 latency, beside /healthz of the same app.
 
     python -m bench.lookup_load [--records 45000] [--catalog 200] [--seconds 20]
-                                [--connections 8] [--processes N] [--threads 4]
+                                [--connections 8] [--processes N] [--threads T]
                                 [--home DIR] [--no-write]
 
 Setup (documented trade-off): the search index holds ``--records`` synthetic
@@ -424,7 +424,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--threads", type=int, default=None, help="per process (default: the serve setting)"
+    )
     parser.add_argument("--home", type=Path, default=None, help="Reuse a prepared data home.")
     parser.add_argument("--no-write", action="store_true", help="Do not update docs.")
     parser.add_argument(
@@ -441,6 +443,7 @@ def main(argv: list[str] | None = None) -> int:
     from search_api.api.audit import AuditLog
     from search_api.api.keys import create_key
 
+    args.threads = args.threads or load_settings(environ={}).serve_threads
     tmp = None
     if args.home is None:
         tmp = tempfile.TemporaryDirectory(prefix="lookup-load-", dir=os.environ.get("TMPDIR"))

@@ -10,14 +10,19 @@ from cli.app import get_settings, main
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--threads",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="waitress threads per server process [default: setting SERVE_THREADS, 4].",
+)
 @click.option(
     "--processes",
     default=None,
     type=click.IntRange(1, 64),
     help="Server processes sharing the port [default: setting SERVE_PROCESSES, 0 = cores].",
 )
-def serve(host: str, port: int, threads: int, processes: int | None) -> None:
+def serve(host: str, port: int, threads: int | None, processes: int | None) -> None:
     """Serve the clerk web app and the APIs (waitress); the index follows the catalog."""
     from search_api import serve as serve_app
 

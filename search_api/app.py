@@ -129,28 +129,30 @@ def serve(
     settings: Settings,
     host: str = "127.0.0.1",
     port: int = 8000,
-    threads: int = 4,
+    threads: int | None = None,
     processes: int | None = None,
 ) -> None:
     """Serve the app with waitress until SIGTERM/Ctrl-C; the index follows the catalog.
 
     ``processes`` (default ``settings.serve_process_count``): several processes
     share one listening socket (``search_api.serving``), one per core by default.
+    ``threads`` per process default to ``settings.serve_threads``.
     """
     from search_api.serving import Supervisor, listening_socket, stop_on_sigterm
 
     count = processes or settings.serve_process_count
+    per_process = threads or settings.serve_threads
     sock = listening_socket(host, port)
     log.info("serving on http://%s:%s", host, port)
     try:
         if count == 1:
             stop_on_sigterm()
-            _serve_socket(settings, sock, threads, follow_index=True)
+            _serve_socket(settings, sock, per_process, follow_index=True)
         else:
             Supervisor(
                 sock,
                 count,
-                lambda s, index: _serve_socket(settings, s, threads, follow_index=index == 0),
+                lambda s, index: _serve_socket(settings, s, per_process, follow_index=index == 0),
             ).run()
     finally:
         sock.close()
