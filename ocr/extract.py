@@ -240,10 +240,10 @@ def extract_fields(lines: list[TextLine]) -> Reading:
     reading = assemble(found, lines)
     if not any(s.label is not None and s.label.key == "birth_date" for s in segments):
         birth_dates_from_ids(reading)
-    traditional = is_traditional_document(lines)
+    reading.traditional = is_traditional_document(lines)
     if reading.certificate_no:
-        reading.certificate_no = in_document_script(reading.certificate_no, traditional)
-    if traditional:
+        reading.certificate_no = in_document_script(reading.certificate_no, reading.traditional)
+    if reading.traditional:
         names_in_document_script(reading)
     reading.record_type = record_type_of(lines, reading.certificate_no)
     reading.era = era_of(reading.registration_date)

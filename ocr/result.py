@@ -42,3 +42,4 @@ class Reading:
     lines: list[TextLine] = field(default_factory=list)
     review_reasons: list[str] = field(default_factory=list)
     era: str | None = None
+    traditional: bool = False  # the form is printed in traditional script (rules.py)

@@ -13,7 +13,6 @@ from datetime import date
 from ocr.result import Reading, era_of
 from ocr.rules import (
     certificate_year,
-    is_traditional_document,
     type_from_certificate,
     type_from_wording,
 )
@@ -191,7 +190,7 @@ def _check_party(reading: Reading, i: int, party: Party) -> None:
 def _check_name_scripts(reading: Reading) -> None:
     """On a form written in traditional script, a name read with simplified-only
     characters (蒋 for 蔣) was answered by the model in the wrong script: review."""
-    if not is_traditional_document(reading.lines):
+    if not reading.traditional:  # decided once, by extract_fields
         return
     for i, party in enumerate(reading.parties):
         if party.name and any(to_traditional(ch) != ch for ch in party.name):
