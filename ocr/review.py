@@ -16,6 +16,7 @@ from ocr.rules import (
     type_from_certificate,
     type_from_wording,
 )
+from ocr.surnames import starts_with_surname, surname_expected
 from schemas.dates import age_at, birth_year_from_age, parse_date
 from schemas.idnumber import parse_id
 from schemas.model import FieldInfo, Party
@@ -197,6 +198,14 @@ def _check_name_scripts(reading: Reading) -> None:
             _flag(reading, f"parties[{i}].name", "name_script_mismatch")
 
 
+def _check_surnames(reading: Reading) -> None:
+    """A name that does not begin with a surname lost its first character (兵德 for
+    閆兵德): review, unless the spouse's people name without surnames (ocr/surnames.py)."""
+    for i, party in enumerate(reading.parties):
+        if party.name and surname_expected(party.ethnicity) and not starts_with_surname(party.name):
+            _flag(reading, f"parties[{i}].name", "name_surname_unknown")
+
+
 def _check_certificate(reading: Reading) -> None:
     cert = reading.certificate_no
     if not cert:
@@ -277,6 +286,7 @@ def assess(reading: Reading) -> Reading:
     for i, party in enumerate(reading.parties):
         _check_party(reading, i, party)
     _check_name_scripts(reading)
+    _check_surnames(reading)
     required = required_fields(reading)
     _drop_uncertain_optional(reading, required)
     reasons: list[str] = []
