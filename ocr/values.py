@@ -144,9 +144,31 @@ _ARABIC_DATE = re.compile(
     rf"(?:(月|\.|-|/)\s*(?:({_D}{{1,2}})\s*(日?))?)?"
 )
 _CN_DATE = re.compile(
-    rf"([{_CN_DIGIT_CLASS}]{{4}})\s*年\s*([{_CN_NUM_CLASS}]{{1,3}})\s*月"
+    rf"(?<![{_CN_DIGIT_CLASS}])([{_CN_DIGIT_CLASS}]{{3,4}})\s*年\s*([{_CN_NUM_CLASS}]{{1,3}})\s*月"
     rf"(?:\s*([{_CN_NUM_CLASS}]{{1,3}})\s*([日号號]|$))?"
 )
+# Space-separated year and month with an explicit month-day separator
+# (``1994 11.14``, ``2002 12-26``): a separator the scan lost, read only with
+# that second separator present.
+_SPACED_DATE = re.compile(
+    rf"(?<![0-9])({_D}{{4}})\s+({_D}{{1,2}})\s*([.\-/月])\s*({_D}{{1,2}})(?![0-9])\s*(日?)"
+)
+# Stray commas or dots between Chinese numerals (``一，九五四年六月二十，一日``):
+# specks read as punctuation inside one number.
+_CN_SPECKS = re.compile(rf"(?<=[{_CN_NUM_CLASS}])[,，.。、·](?=[{_CN_NUM_CLASS}])")
+
+
+def _cn_year(numeral: str) -> tuple[int | None, bool]:
+    """The year of a Chinese-numeral year; (year, True) when its leading 一 was lost.
+
+    A registration year is 一九xx or 二〇xx: three numerals starting with 九
+    (``九五一年``) can only be 一九五一 with the thin first stroke lost.
+    """
+    if len(numeral) == 3:
+        if _CN_DIGITS.get(numeral[0]) != 9:
+            return None, False
+        return chinese_number("一" + numeral), True
+    return chinese_number(numeral), False
 
 
 def _day_complete(numeral: str) -> bool:
@@ -163,15 +185,37 @@ def _day_complete(numeral: str) -> bool:
 def find_dates(text: str) -> list[DateValue]:
     """Every real calendar date written in ``text`` (Arabic or Chinese numerals)."""
     text = halfwidth(text)
+    specked = bool(_CN_SPECKS.search(text))
+    if specked:
+        text = _CN_SPECKS.sub("", text)
     found: list[DateValue] = []
     for m in _CN_DATE.finditer(text):
-        year = chinese_number(m.group(1))
+        year, year_lost = _cn_year(m.group(1))
         month = chinese_number(m.group(2))
         day = chinese_number(m.group(3)) if m.group(3) else None
         if m.group(3) and not m.group(4) and not _day_complete(m.group(3)):
             day = None  # 日 lost at the end of the box, and maybe more of the day
         if year is not None and month is not None and _real_date(year, month, day):
-            found.append(DateValue(_iso(year, month, day), m.start(), m.end(), chinese=True))
+            # 一十 is no way to write a date's 10: a stroke of 二十 / 三十 was lost
+            doubtful = any(g and "一十" in g for g in (m.group(2), m.group(3)))
+            found.append(
+                DateValue(
+                    _iso(year, month, day),
+                    m.start(),
+                    m.end(),
+                    normalized=specked or doubtful or year_lost,
+                    chinese=True,
+                    year_only_normalized=year_lost and not (specked or doubtful),
+                )
+            )
+    for m in _SPACED_DATE.finditer(text):
+        raw = [m.group(1), m.group(2), m.group(4)]
+        fixed = [g.translate(DIGIT_CONFUSIONS) for g in raw]
+        if not all(g.isdigit() for g in fixed):
+            continue
+        year, month, day = (int(g) for g in fixed)
+        if _real_date(year, month, day):
+            found.append(DateValue(_iso(year, month, day), m.start(), m.end(), normalized=True))
     for m in _ARABIC_DATE.finditer(text):
         raw = [m.group(1), m.group(2), m.group(4)]
         fixed = [g.translate(DIGIT_CONFUSIONS) if g else None for g in raw]

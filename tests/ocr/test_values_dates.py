@@ -1,0 +1,58 @@
+"""Dates whose scan lost a stroke or a separator: read, but never as sure as a clean date."""
+
+from __future__ import annotations
+
+import pytest
+
+from ocr import values as V
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("九五一年八月二十日", "1951-08-20"),  # the thin leading 一 of 一九五一 lost
+        ("——九五二年九月二十六日", "1952-09-26"),  # the leading 一 read as a dash
+        ("批准日期：九六五年五月二十七日", "1965-05-27"),
+    ],
+)
+def test_a_chinese_year_that_lost_its_leading_yi_is_read_and_flagged_in_the_year(text, expected):
+    (found,) = V.find_dates(text)
+    assert found.iso == expected
+    assert found.normalized and found.year_only_normalized  # the year needs a second source
+
+
+@pytest.mark.parametrize("text", ["五一年八月二十日", "一九五年九月二十九日", "二五一年八月二十日"])
+def test_a_three_numeral_year_not_starting_with_jiu_is_not_a_year(text):
+    assert [d for d in V.find_dates(text) if len(d.iso) == 10] == []
+
+
+def test_specks_between_chinese_numerals_are_dropped_and_the_date_flagged():
+    (found,) = V.find_dates("一，九五四年六月二十，一日")
+    assert found.iso == "1954-06-21"
+    assert found.normalized and not found.year_only_normalized
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1994 11.14", "1994-11-14"),
+        ("登记时间：2002 12-26", "2002-12-26"),
+        ("2002 12月26日", "2002-12-26"),
+    ],
+)
+def test_a_lost_separator_between_year_and_month_is_read_when_the_day_has_one(text, expected):
+    (found,) = V.find_dates(text)
+    assert (found.iso, found.normalized) == (expected, True)
+
+
+@pytest.mark.parametrize("text", ["1994 11", "1994 1114", "620722 8 12"])
+def test_space_separated_numbers_without_a_day_separator_are_no_date(text):
+    assert [d for d in V.find_dates(text) if len(d.iso) == 10] == []
+
+
+def test_yi_shi_in_a_date_is_a_lost_stroke_and_goes_to_review():
+    # nobody writes the 10th as 一十日: 二十 or 三十 lost a stroke
+    (doubtful,) = V.find_dates("一九五一年四月一十日")
+    assert doubtful.normalized and not doubtful.year_only_normalized
+    (clean,) = V.find_dates("一九五一年十一月十日")
+    assert (clean.iso, clean.normalized) == ("1951-11-10", False)
