@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import abort, current_app, redirect, request, url_for
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin
 from flask_login import current_user as _flask_current_user
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -262,8 +263,23 @@ def _write_secret(path: Path) -> None:
 
 
 # ----------------------------------------------------------------------------- flask glue
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without building a signer for cookie-less requests.
+
+    API calls carry a key, not a session cookie. Flask builds an itsdangerous
+    serializer before it looks for the cookie; for a lookup that was about 3% of
+    its CPU. Without a cookie the answer is the same empty session either way.
+    """
+
+    def open_session(self, app: Any, request: Any) -> SecureCookieSession | None:
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def init_app(app: Any, settings: Settings) -> None:
     """Flask-Login on ``app``: users loaded from ``settings.auth_path``."""
+    app.session_interface = CookieSessions()
     manager = LoginManager()
     manager.login_view = "ui.login"
     manager.login_message = "请先登录。"

@@ -155,16 +155,18 @@ class LookupLimiter:
                 retry_after=self._seconds_to_midnight(),
                 code="quota_exceeded",
             )
-        slots = [
-            (n, last)
-            for n, last in conn.execute(
-                "SELECT n, last FROM rate_slots WHERE key_id = ? AND slot >= ? ORDER BY slot",
-                (key_id, slot - WINDOW_S),
-            )
-            if last > now - WINDOW_S
-        ]
-        used = sum(n for n, _ in slots)
+        window = (key_id, slot - WINDOW_S, now - WINDOW_S)
+        used = conn.execute(
+            "SELECT COALESCE(SUM(n), 0) FROM rate_slots WHERE key_id = ? AND slot >= ? "
+            "AND last > ?",
+            window,
+        ).fetchone()[0]
         if used + units > self.rate_per_minute:
+            slots = conn.execute(
+                "SELECT n, last FROM rate_slots WHERE key_id = ? AND slot >= ? AND last > ? "
+                "ORDER BY slot",
+                window,
+            ).fetchall()
             wait = _wait(slots, used, units, self.rate_per_minute, now)
             raise RateLimited(
                 f"Rate limit of {self.rate_per_minute} lookups a minute reached: "

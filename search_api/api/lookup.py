@@ -116,7 +116,8 @@ def find_events(subject: Subject, search, archive, candidate_limit: int = 100) -
     """Events matched by ID, plus name candidates on records that carry no ID."""
     found: dict[str, FoundEvent] = {}
     if subject.id_18:
-        hits = search.search(SearchQuery(id_number=subject.id_18, limit=100)).hits
+        query = SearchQuery(id_number=subject.id_18, limit=100, explain=False)
+        hits = search.search(query).hits
         for hit in hits:
             event = _id_event(archive.get_record(hit.record_id), subject)
             if event is not None:

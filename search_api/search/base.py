@@ -47,6 +47,10 @@ class SearchQuery:
     ``name`` may be in either script, pinyin (full or initials), a surname or a
     given name alone. ``id_number`` is 15 or 18 characters (equal forms);
     ``id_last4`` narrows a name search by the ID's last four characters.
+    ``explain=False`` says the caller uses only each hit's record id and tier
+    (the lookup API reads the records themselves): a backend may then skip
+    loading documents and writing reasons where the query alone decides the
+    tier (no name in it). Results and their order are the same either way.
     """
 
     name: str | None = None
@@ -62,6 +66,7 @@ class SearchQuery:
     birth_year_tolerance: int = 0
     limit: int = 20
     offset: int = 0
+    explain: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "limit", max(1, min(int(self.limit), MAX_LIMIT)))

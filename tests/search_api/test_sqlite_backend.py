@@ -62,3 +62,26 @@ def test_a_failed_rebuild_keeps_the_old_index(backend: SqliteBackend, tmp_path: 
 def test_any_input_is_answered_without_error(backend: SqliteBackend, text: str) -> None:
     results = backend.search(parse_user_query(text))
     assert results.total >= len(results.hits) >= 0
+
+
+@pytest.mark.parametrize("id_name", ["ID15_ZHANG", "ID18_ZHANG", "ID18_WANG", "ID18_SHAN"])
+def test_an_unexplained_id_search_finds_the_same_records_in_the_same_order(
+    backend: SqliteBackend, id_name: str
+) -> None:
+    from search_api.search.base import SearchQuery
+    from tests.search_api import sample
+
+    number = getattr(sample, id_name)
+    full = backend.search(SearchQuery(id_number=number, limit=100))
+    lean = backend.search(SearchQuery(id_number=number, limit=100, explain=False))
+    assert full.hits, "the sample records carry this ID"
+    assert [(h.record_id, h.tier) for h in lean.hits] == [(h.record_id, h.tier) for h in full.hits]
+    assert lean.total == full.total
+    assert all(h.doc is None and h.reasons == [] for h in lean.hits)  # nothing loaded
+
+
+def test_a_name_search_is_explained_even_when_not_asked(backend: SqliteBackend) -> None:
+    from search_api.search.base import SearchQuery
+
+    hits = backend.search(SearchQuery(name="张伟", explain=False)).hits
+    assert hits and all(h.reasons for h in hits)  # candidates need their tier and party
