@@ -204,23 +204,21 @@ class AuditLog:
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            last = conn.execute(
-                "SELECT entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+            # The chain head and the high-water mark (deleted tail entries keep it up).
+            last, high = conn.execute(
+                "SELECT (SELECT entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1), "
+                "(SELECT seq FROM sqlite_sequence WHERE name = 'audit_log')"
             ).fetchone()
-            prev = last[0] if last else GENESIS_HASH
-            seq_row = conn.execute(
-                "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'"
-            ).fetchone()
-            seq = seq_row[0] if seq_row else 0
+            prev = last or GENESIS_HASH
+            seq = high or 0
+            rows = []
             for entry in entries:
                 seq += 1
                 row = _entry_row(seq, entry)
                 digest = _entry_hash(prev, row)
-                conn.execute(
-                    "INSERT INTO audit_log VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (*[row[f] for f in _FIELDS], prev, digest),
-                )
+                rows.append((*[row[f] for f in _FIELDS], prev, digest))
                 prev = digest
+            conn.executemany("INSERT INTO audit_log VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
