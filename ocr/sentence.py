@@ -20,10 +20,11 @@ a bare numeral at a line break may have lost a digit.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ocr import values as V
 from ocr.found import Found
-from ocr.layout import Segment, is_vertical, same_row
+from ocr.layout import Segment, is_vertical, same_row, span_box
 from ocr.parties import HUSBAND, WIFE
 
 _CJK = r"[\u3400-\u9fff\U00020000-\U0003ffff]"
@@ -108,7 +109,22 @@ class _Adder:
 
     def __call__(self, key: str, value: object, offset: int) -> None:
         seg = _segment_at(self.spans, offset)
+        if key == "name":
+            seg = _name_segment(seg, self.spans, offset, len(str(value)))
         self.out.append(Found(key, value, seg, seg.confidence, ["from_sentence"], self.slot))
+
+
+def _name_segment(
+    seg: Segment, spans: list[tuple[int, Segment]], offset: int, length: int
+) -> Segment:
+    """The segment narrowed to the name's own box (for the clerk and the name re-read)."""
+    start = next(s for s, sp in reversed(spans) if sp is seg and s <= offset)
+    kept = [k for k, ch in enumerate(seg.text) if not re.match(r"[\s_\u3000]", ch)]
+    local = offset - start
+    if local < 0 or local + length > len(kept):
+        return seg
+    first, last = kept[local], kept[local + length - 1] + 1
+    return replace(seg, bbox=span_box(seg.text, seg.bbox, first, last), whole_line=False)
 
 
 def _party(

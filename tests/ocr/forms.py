@@ -140,3 +140,18 @@ def vertical_certificate() -> list[TextLine]:
         column("高臺縣人民政府", 800, 300),
         column("一九五三年三月十二日", 700, 300),
     ]
+
+
+SENTENCE = "兹有张建国（男，二十五岁）与李秀英（女，二十三岁）自愿结婚，"
+
+
+def sentence_certificate(conf: float = 0.99) -> list[TextLine]:
+    """A certificate naming both spouses in one sentence (read at ``conf``), 1980s wording."""
+    return [
+        line("结婚证", 900, 60),
+        line("高民婚字第123号", 1500, 160),
+        line(SENTENCE, 100, 300, conf=conf),
+        line("经审查符合婚姻法的规定，发给此证。", 100, 380),
+        line("登记机关：高台县民政局", 900, 600),
+        line("一九八二年三月十二日", 900, 680),
+    ]
