@@ -6,6 +6,7 @@ import logging
 
 import numpy as np
 
+from ocr.date_reread import reread_registration_date
 from ocr.engine import OcrEngine
 from ocr.extract import extract_fields
 from ocr.reread import reread_ids
@@ -33,11 +34,13 @@ def read_record(
 
     Bounding boxes refer to those pages' pixels. With ``second_opinion`` the ID
     numbers, dates and certificate number are re-read by that engine and a
-    disagreement sends the record to review.
+    disagreement sends the record to review. Unreadable IDs and the registration
+    date are re-read from crops of their own (ocr/reread.py, ocr/date_reread.py).
     """
     lines = recognize_pages(pages, engine)
     reading = extract_fields(lines)
     reread_ids(reading, pages, engine)
+    reread_registration_date(reading, pages, engine)
     if second_opinion is not None:
         apply_second_opinion(reading, pages, second_opinion)
     assess(reading)

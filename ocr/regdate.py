@@ -74,7 +74,7 @@ def read_signoff_dates(found: list[Found], segments: list[Segment]) -> list[Foun
 _DATE_CHARS = re.compile(r"[^0-9〇○零一二三四五六七八九十年月日号號]")
 
 
-def _consistent(partial: str, full: str) -> bool:
+def consistent_date_text(partial: str, full: str) -> bool:
     """True when the date characters of ``partial`` appear in ``full`` in the same order.
 
     Other characters of the partial reading (``一九九=七月``: 三年 read as ``=``)
@@ -124,7 +124,7 @@ def reconcile_registration_dates(found: list[Found], cert_year: str | None) -> N
     unreadable = [f for f in readings if f.value is None]
     full = [f for f in readings if f.value is not None]
     for reading in full:
-        if any(not _consistent(u.segment.text, reading.segment.text) for u in unreadable):
+        if any(not consistent_date_text(u.segment.text, reading.segment.text) for u in unreadable):
             reading.issues.append("conflicting_values")
         year = str(reading.value)[:4]
         if cert_year and not year.endswith(cert_year):

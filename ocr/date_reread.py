@@ -1,0 +1,206 @@
+"""Re-reading the registration date from its own crop of the page.
+
+Page-wide detection often cuts a date short (the thin leading ``一`` of
+``一九五一年`` lost, a digit of a handwritten day dropped: ``1982年2月1日`` for
+the 21st) or returns a box that does not read as a date at all. Recognition of a
+crop around the value (from the date label, or the value box widened by a few
+character heights, up to the next label) reads many of those again. The result is
+kept only when it is a real, full date that two crops agree on and that agrees
+with the rest of the record: the certificate number's year, and the characters
+the page-wide reading did deliver. A confident page-wide date that both crops
+read as another date goes to review (``conflicting_values``): two readings of
+the same ink disagree.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from ocr import values as V
+from ocr.engine import OcrEngine
+from ocr.layout import Segment, is_vertical, same_row, segment_lines
+from ocr.regdate import consistent_date_text, year_from_certificate
+from ocr.result import Reading, era_of
+from ocr.rules import certificate_year
+from schemas.model import FieldInfo
+
+log = logging.getLogger("marriage_archive.ocr")
+
+KEY = "registration_date"
+# How far (in box heights) a crop reaches past the value box on either side, and
+# right of a label whose value was not detected at all (a date is ~10 characters).
+VALUE_PAD = (1.0, 2.0)
+LABEL_REACH = 14.0
+
+
+def _clip(page: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    height, width = page.shape[:2]
+    xa, xb = max(0, int(x0)), min(width, int(x1))
+    ya, yb = max(0, int(y0)), min(height, int(y1))
+    return page[ya:yb, xa:xb]
+
+
+def _labels_on_row(segments: list[Segment], page: int, box: tuple[int, ...]) -> list[Segment]:
+    probe = Segment(-1, "", (box[0], box[1], box[2], box[3]), 0.0, page, -1)
+    return [s for s in segments if s.label is not None and s.page == page and same_row(s, probe)]
+
+
+def date_crops(
+    page: np.ndarray, bbox: tuple[int, ...], row_labels: list[Segment]
+) -> list[np.ndarray]:
+    """Two crops around a date value box: a tight one and a wider, taller one.
+
+    They start right of the nearest label on the row left of the box (never
+    taking in its characters) and end before the next label to its right.
+    """
+    x, y, w, h = bbox
+    left_bound = max([s.right for s in row_labels if s.right <= x + h] or [0])
+    right_bound = min([s.left for s in row_labels if s.left >= x + w - h] or [page.shape[1]])
+    crops = []
+    for pad, vpad in zip(VALUE_PAD, (0.25, 0.5), strict=True):
+        x0 = max(left_bound, x - pad * h)
+        x1 = min(right_bound, x + w + pad * h)
+        crops.append(_clip(page, x0, y - vpad * h, x1, y + h + vpad * h))
+    return [c for c in crops if c.size and c.shape[0] >= 8 and c.shape[1] >= 8]
+
+
+def label_crops(page: np.ndarray, label: Segment, row_labels: list[Segment]) -> list[np.ndarray]:
+    """Crops right of a date label whose value was not detected: up to the next label."""
+    h = label.height
+    right_bound = min([s.left for s in row_labels if s.left > label.right] or [page.shape[1]])
+    x1 = min(right_bound, label.right + LABEL_REACH * h)
+    crops = [
+        _clip(page, label.right, label.top - vpad * h, x1, label.bottom + vpad * h)
+        for vpad in (0.3, 0.6)
+    ]
+    return [c for c in crops if c.size and c.shape[0] >= 8 and c.shape[1] >= 8]
+
+
+def dates_read(
+    texts: list[tuple[str, float]], cert_year: str | None
+) -> list[tuple[str, float, str]]:
+    """The full date each re-read text gives, with its confidence and the text.
+
+    A year one edit away from the certificate's is taken from the certificate
+    (``1161年7月6日`` under ``(61)…``); any other year must carry the certificate's
+    year when the certificate gives one.
+    """
+    out = []
+    for text, conf in texts:
+        full = [d for d in V.find_dates(text) if len(d.iso) == 10]
+        value = full[0].iso if full else year_from_certificate(text, cert_year)
+        if value is None:
+            continue
+        if cert_year and not value[:4].endswith(cert_year):
+            value = year_from_certificate(text, cert_year)
+            if value is None:
+                continue
+        out.append((value, conf, text))
+    return out
+
+
+def agreed_date(readings: list[tuple[str, float, str]]) -> tuple[str, float, list[str]] | None:
+    """The date at least two crops read alike (and no other), with the lower
+    confidence and the texts that gave it."""
+    counts = Counter(value for value, _, _ in readings)
+    if len(counts) != 1:
+        return None
+    value, n = counts.most_common(1)[0]
+    if n < 2:
+        return None
+    return value, min(c for _, c, _ in readings), [t for _, _, t in readings]
+
+
+@dataclass(frozen=True)
+class DateSite:
+    """Where the date is re-read: crops of one page, the box they surround, the text
+    read there page-wide (empty when nothing was detected beside the label)."""
+
+    crops: list[np.ndarray]
+    page: int
+    bbox: tuple[int, int, int, int]
+    page_text: str
+
+
+def _site(reading: Reading, pages: list[np.ndarray]) -> DateSite | None:
+    """The date's value box, else the space right of a date label; None if neither."""
+    segments = segment_lines(reading.lines)
+    info = reading.fields.get(KEY)
+    if info is not None and info.bbox is not None and info.page is not None:
+        x, y, w, h = info.bbox
+        if info.page < len(pages) and not is_vertical(info.bbox, "xx"):
+            row = _labels_on_row(segments, info.page, (x, y, w, h))
+            texts = [s.text for s in segments if s.page == info.page and list(s.bbox) == info.bbox]
+            crops = date_crops(pages[info.page], (x, y, w, h), row)
+            return DateSite(crops, info.page, (x, y, w, h), texts[0] if texts else "")
+        return None
+    for label in segments:
+        if label.label is None or label.label.key != KEY or label.page >= len(pages):
+            continue
+        if is_vertical(label.bbox, label.text):
+            continue
+        row = _labels_on_row(segments, label.page, label.bbox)
+        crops = label_crops(pages[label.page], label, row)
+        box = (label.right, label.top, int(LABEL_REACH * label.height), label.height)
+        return DateSite(crops, label.page, box, "")
+    return None
+
+
+def _fits(value: str, texts: list[str], page_text: str, cert_year: str | None) -> bool:
+    """A re-read date fits the record when the certificate carries its year (if it
+    carries one) and the characters read page-wide, if any, appear in order in a
+    crop's reading (``19:3.9.30`` does not fit ``193.9.3``: its day lost a digit)."""
+    if cert_year and not value[:4].endswith(cert_year):
+        return False
+    if page_text:
+        return any(consistent_date_text(page_text, t) for t in texts)
+    return cert_year is not None
+
+
+def reread_registration_date(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> bool:
+    """Re-read the registration date from its crop; True when the reading changed.
+
+    A missing, unreadable or partial date (``1999.6``: the day lost) is filled
+    when two crops agree on a full date that fits the certificate's year and the
+    characters read page-wide. A full date read page-wide that no crop confirms
+    while a crop reads another full date is flagged ``conflicting_values``
+    (``1982年2月1日`` page-wide, ``1982年2月11日`` in the crop: a digit was lost
+    by one of them, and only a clerk can tell which).
+    """
+    info = reading.fields.get(KEY)
+    if info is not None and "conflicting_values" in info.issues:
+        return False
+    site = _site(reading, pages)
+    if site is None or not site.crops:
+        return False
+    cert_year = certificate_year(reading.certificate_no)
+    readings = dates_read(engine.recognize_lines(site.crops), cert_year)
+    current = reading.registration_date
+    if current is not None and len(current) == 10:
+        values = {value for value, _, _ in readings}
+        if info is None or not values or current in values:
+            return False
+        info.issues.append("conflicting_values")
+        return True
+    agreed = agreed_date(readings)
+    if agreed is None:
+        return False
+    value, confidence, texts = agreed
+    if current is not None and not value.startswith(current):
+        return False
+    if not _fits(value, texts, site.page_text, cert_year):
+        return False
+    if info is None:
+        info = FieldInfo(confidence=0.0, page=site.page, bbox=list(site.bbox), source="ocr")
+        reading.fields[KEY] = info
+    reading.registration_date = value
+    info.issues = [i for i in info.issues if i != f"{KEY}_unreadable"]
+    info.issues.append("confirmed_by_second_reading")
+    info.confidence = round(confidence, 4)
+    reading.era = era_of(value)
+    log.debug("registration date re-read from its crop")
+    return True

@@ -1,0 +1,117 @@
+"""Re-reading the registration date from its crop: the rules, then a real engine on pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from ocr.date_reread import _fits, agreed_date, dates_read, reread_registration_date
+from ocr.result import Reading
+from schemas.model import FieldInfo
+from tests.ocr.conftest import render_page
+from tests.ocr.forms import line
+
+
+def test_each_crop_gives_its_full_date_and_a_year_one_edit_off_takes_the_certificates():
+    texts = [("1961年7月6日", 0.95), ("1161年7月6日", 0.9), ("1961年7月", 0.99), ("期：", 0.5)]
+    assert [v for v, _, _ in dates_read(texts, "61")] == ["1961-07-06", "1961-07-06"]
+
+
+def test_a_year_that_contradicts_the_certificate_gives_no_date():
+    assert dates_read([("1975年7月6日", 0.99)], "1961") == []
+
+
+def test_two_crops_must_agree_and_no_crop_may_read_another_date():
+    two = [("1961-07-06", 0.95, "a"), ("1961-07-06", 0.91, "b")]
+    assert agreed_date(two) == ("1961-07-06", 0.91, ["a", "b"])
+    assert agreed_date(two[:1]) is None
+    assert agreed_date([*two, ("1961-07-08", 0.99, "c")]) is None
+
+
+def test_a_reread_must_fit_the_certificate_year_and_what_was_read_page_wide():
+    assert _fits("1993-09-30", ["1993.9.30"], "19:3.9.30", "1993")
+    # the page saw a 0 the crop lost: 30 read as 3
+    assert not _fits("1993-09-03", ["193.9.3"], "19:3.9.30", "1993")
+    assert not _fits("1994-09-30", ["1994.9.30"], "", "1993")
+    assert _fits("2001-08-28", ["2001-08-28"], "", "2001")
+    assert not _fits("2001-08-28", ["2001-08-28"], "", None)  # nothing to check it against
+
+
+def _form(date_text: str) -> list:
+    return [
+        line("结婚证字号：J620722-2005-000123", 100, 60),
+        line("登记日期：", 100, 200),
+        line(date_text, 330, 200),
+    ]
+
+
+def _reading(lines: list, value: str | None, issues: list[str]) -> Reading:
+    reading = Reading(registration_date=value, certificate_no="J620722-2005-000123")
+    reading.lines = lines
+    date_box = lines[2].bbox
+    reading.fields["registration_date"] = FieldInfo(
+        confidence=0.0 if value is None else 0.97, page=0, bbox=date_box, issues=issues
+    )
+    return reading
+
+
+@pytest.mark.slow
+def test_an_unreadable_date_is_filled_from_its_crop(engines):
+    lines = _form("2005年3月12日")
+    page = render_page(lines, size=(1600, 320))
+    # page-wide the box read as a fragment that keeps the date's characters in order
+    lines[2] = lines[2].model_copy(update={"text": "2005年3月2日"})
+    reading = _reading(lines, None, ["registration_date_unreadable"])
+    assert reread_registration_date(reading, [page], engines["rapidocr"])
+    assert reading.registration_date == "2005-03-12"
+    info = reading.fields["registration_date"]
+    assert "registration_date_unreadable" not in info.issues and info.confidence > 0.5
+
+
+@pytest.mark.slow
+def test_a_confident_date_the_crops_read_otherwise_goes_to_review(engines):
+    lines = _form("2005年3月21日")
+    page = render_page(lines, size=(1600, 320))
+    reading = _reading(lines, "2005-03-01", [])  # page-wide detection lost the 2 of 21
+    assert reread_registration_date(reading, [page], engines["rapidocr"])
+    assert reading.registration_date == "2005-03-01"  # never replaced, only flagged
+    assert "conflicting_values" in reading.fields["registration_date"].issues
+
+
+@pytest.mark.slow
+def test_a_reread_against_the_certificate_year_is_not_kept(engines):
+    lines = _form("1995年3月12日")  # the certificate says 2005
+    page = render_page(lines, size=(1600, 320))
+    reading = _reading(lines, None, ["registration_date_unreadable"])
+    assert not reread_registration_date(reading, [page], engines["rapidocr"])
+    assert reading.registration_date is None
+    assert reading.fields["registration_date"].issues == ["registration_date_unreadable"]
+
+
+@pytest.mark.slow
+def test_a_date_detection_missed_is_read_right_of_its_label(engines):
+    lines = _form("2005年3月12日")
+    page = render_page(lines, size=(1600, 320))
+    reading = Reading(certificate_no="J620722-2005-000123")
+    reading.lines = lines[:2]  # nothing detected beside the label
+    assert reread_registration_date(reading, [page], engines["rapidocr"])
+    assert reading.registration_date == "2005-03-12"
+    assert reading.fields["registration_date"].page == 0
+
+
+@pytest.mark.slow
+def test_a_date_that_lost_its_day_is_completed_from_its_crop(engines):
+    lines = _form("2005.3.12")
+    page = render_page(lines, size=(1600, 320))
+    lines[2] = lines[2].model_copy(update={"text": "2005.3"})
+    reading = _reading(lines, "2005-03", [])
+    assert reread_registration_date(reading, [page], engines["rapidocr"])
+    assert reading.registration_date == "2005-03-12"
+
+
+@pytest.mark.slow
+def test_a_confident_date_the_crops_confirm_is_left_alone(engines):
+    lines = _form("2005年3月12日")
+    page = render_page(lines, size=(1600, 320))
+    reading = _reading(lines, "2005-03-12", [])
+    assert not reread_registration_date(reading, [page], engines["rapidocr"])
+    assert reading.fields["registration_date"].issues == []
