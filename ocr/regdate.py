@@ -95,17 +95,24 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 _YEAR_RUN = re.compile(r"^\s*([0-9OoIlZSB!|]{3,5})(?=\s*[年.\-/])")
+_SPLIT_YEAR = re.compile(r"^\s*([0-9]{2})[.,·:]([0-9]{2})(?=\s*[年.\-/])")
 
 
 def year_from_certificate(text: str, cert_year: str | None) -> str | None:
     """The full date of ``text`` with its misread year replaced by the certificate's.
 
     Only when the year as read is one edit away from the certificate's year
-    (``1092年5月3日`` with ``J620722-1992-…``; ``197.6.20`` with ``(87)…``) and the
+    (``1092年5月3日`` with ``J620722-1992-…``; ``197.6.20`` with ``(87)…``), or split
+    by a speck into the certificate's year (``19.89.8.7`` with ``…-1989-…``), and the
     rest of the text then reads as a full date. The result still needs review:
     it is the certificate's year, not the date's.
     """
-    m = _YEAR_RUN.match(V.halfwidth(text))
+    text = V.halfwidth(text)
+    split = _SPLIT_YEAR.match(text)
+    if split and cert_year and (split.group(1) + split.group(2)).endswith(cert_year):
+        # 19.89.8.7: a speck read inside the year
+        text = split.group(1) + split.group(2) + text[split.end() :]
+    m = _YEAR_RUN.match(text)
     if not m or not cert_year:
         return None
     run = m.group(1)
@@ -113,7 +120,7 @@ def year_from_certificate(text: str, cert_year: str | None) -> str | None:
     fits = [y for y in years if _one_edit(run, y)]
     if len(fits) != 1:
         return None
-    dates = V.find_dates(fits[0] + V.halfwidth(text)[m.end() :])
+    dates = V.find_dates(fits[0] + text[m.end() :])
     return dates[0].iso if dates and len(dates[0].iso) == 10 and dates[0].start == 0 else None
 
 

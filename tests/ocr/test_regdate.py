@@ -133,3 +133,10 @@ def test_a_date_year_one_edit_from_the_certificate_year_is_repaired_for_review()
     reading = assess(extract_fields(_with_date("1951年10月8日", "证书编号：(91)高民婚字第843号")))
     assert reading.registration_date == "1991-10-08"
     assert "registration_date: date_year_from_certificate" in reading.review_reasons
+
+
+def test_a_year_split_by_a_speck_is_read_only_as_the_certificates_year():
+    assert year_from_certificate("19.89.8.7", "1989") == "1989-08-07"
+    assert year_from_certificate("19.89.8.7", "89") == "1989-08-07"
+    assert year_from_certificate("19.89.8.7", "1988") is None
+    assert year_from_certificate("19.89.8.7", None) is None
