@@ -70,7 +70,30 @@ def _valid_ids(text: str) -> set[str]:
             for start in range(len(run) - size + 1):
                 window = run[start : start + size]
                 found |= {v.printed for v in V.find_ids(window) if v.valid}
+    if not found:
+        found = _valid_without_specks(joined)
     return found
+
+
+# Marks read between digit cells (``62#0722…``, ``62=0722…``): a rule's stub or a
+# speck read as a character of its own.
+_SPECK = re.compile(r"[^0-9Xx\u4e00-\u9fff]")
+
+
+def _valid_without_specks(joined: str) -> set[str]:
+    """18-digit IDs left once non-digit marks are dropped from a re-read row.
+
+    Only 18 digits (or one more: a cell border read as ``1`` at either end) and
+    only 18-digit IDs, whose check character confirms that no digit was lost
+    with the marks.
+    """
+    digits = _SPECK.sub("", joined.translate(V.DIGIT_CONFUSIONS))
+    out: set[str] = set()
+    for run in re.findall(r"[0-9X]{18,19}", digits):
+        for start in range(len(run) - 17):
+            window = run[start : start + 18]
+            out |= {v.printed for v in V.find_ids(window) if v.valid and len(v.printed) == 18}
+    return out
 
 
 def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> int:

@@ -33,6 +33,10 @@ def test_tall_rules_are_painted_out_and_short_strokes_kept():
         ("01" + HUSBAND_ID, {HUSBAND_ID}),
         (HUSBAND_ID[:-1] + ("0" if HUSBAND_ID[-1] != "0" else "1"), set()),  # check fails
         ("62072219800819251", set()),  # a digit lost
+        (HUSBAND_ID[:2] + "#" + HUSBAND_ID[2:], {HUSBAND_ID}),  # a speck read between cells
+        (HUSBAND_ID[:2] + "=" + HUSBAND_ID[2:-1] + " " + HUSBAND_ID[-1], {HUSBAND_ID}),
+        (HUSBAND_ID[:2] + "年" + HUSBAND_ID[3:], set()),  # a character in place of a digit
+        (FIFTEEN[:4] + "#" + FIFTEEN[4:], set()),  # 15 digits: no check character to confirm
     ],
 )
 def test_valid_ids_in_a_reread_row(text, expected):
