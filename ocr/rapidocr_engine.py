@@ -115,7 +115,8 @@ def choose_runtime(requested: str, have_openvino: bool) -> str:
         return "openvino"
     if requested == "openvino":
         raise ToolUnavailable(
-            f"OCR_RUNTIME=openvino but openvino is not installed; run: {OPENVINO_HINT}"
+            "MARRIAGE_ARCHIVE_OCR_RUNTIME=openvino but openvino is not installed; "
+            f"run: {OPENVINO_HINT}"
         )
     return "onnxruntime"
 
@@ -161,7 +162,8 @@ class RapidOcrEngine:
             except Exception as exc:  # OpenVINO present but cannot read or compile the models
                 raise ToolUnavailable(
                     f"OpenVINO could not compile RapidOCR's models ({type(exc).__name__}: "
-                    f"{exc}); set OCR_RUNTIME=onnxruntime or reinstall: {OPENVINO_HINT}"
+                    f"{exc}); set MARRIAGE_ARCHIVE_OCR_RUNTIME=onnxruntime "
+                    f"or reinstall: {OPENVINO_HINT}"
                 ) from exc
         log.info("rapidocr models run on %s", self.runtime)
 

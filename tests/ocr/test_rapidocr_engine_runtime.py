@@ -53,7 +53,7 @@ def test_without_openvino_auto_falls_back_to_onnxruntime_and_still_reads(monkeyp
         assert text.replace(" ", "") == "2005年3月12日"
     finally:
         engine.close()
-    with pytest.raises(ToolUnavailable, match="OCR_RUNTIME=openvino"):
+    with pytest.raises(ToolUnavailable, match="MARRIAGE_ARCHIVE_OCR_RUNTIME=openvino"):
         RapidOcrEngine(load_settings(environ={}, ocr_runtime="openvino"))
 
 
