@@ -161,6 +161,31 @@ def _fits(value: str, texts: list[str], page_text: str, cert_year: str | None) -
     return cert_year is not None
 
 
+# Issues of a date whose characters needed repair page-wide (a year from the
+# certificate, an undone confusion, a lost separator): two clean crop readings of
+# the same date confirm it.
+_REPAIRS = ("date_year_from_certificate", "date_year_normalized", "date_digits_normalized")
+
+
+def _confirm_repair(info: FieldInfo, current: str, texts: list[tuple[str, float]]) -> bool:
+    """Clear the repair issues of ``current`` when both crops read it as written,
+    with no repair of their own; True when they did."""
+    if not any(issue in info.issues for issue in _REPAIRS):
+        return False
+    clean = [
+        conf
+        for text, conf in texts
+        if any(d.iso == current and not d.normalized for d in V.find_dates(text))
+    ]
+    if len(clean) < 2 or len(clean) != len(texts):
+        return False
+    info.issues = [i for i in info.issues if i not in _REPAIRS]
+    info.issues.append("confirmed_by_second_reading")
+    # readings that agree: the surest counts (as in ocr.assemble)
+    info.confidence = max(info.confidence, round(min(clean), 4))
+    return True
+
+
 def reread_registration_date(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> bool:
     """Re-read the registration date from its crop; True when the reading changed.
 
@@ -169,7 +194,9 @@ def reread_registration_date(reading: Reading, pages: list[np.ndarray], engine: 
     characters read page-wide. A full date read page-wide that no crop confirms
     while a crop reads another full date is flagged ``conflicting_values``
     (``1982年2月1日`` page-wide, ``1982年2月11日`` in the crop: a digit was lost
-    by one of them, and only a clerk can tell which).
+    by one of them, and only a clerk can tell which). A date repaired page-wide
+    (``1092年5月3日`` with the certificate's 1992) that both crops read as written
+    is confirmed by them.
     """
     info = reading.fields.get(KEY)
     if info is not None and "conflicting_values" in info.issues:
@@ -178,12 +205,15 @@ def reread_registration_date(reading: Reading, pages: list[np.ndarray], engine: 
     if site is None or not site.crops:
         return False
     cert_year = certificate_year(reading.certificate_no)
-    readings = dates_read(engine.recognize_lines(site.crops), cert_year)
+    recognized = engine.recognize_lines(site.crops)
+    readings = dates_read(recognized, cert_year)
     current = reading.registration_date
     if current is not None and len(current) == 10:
         values = {value for value, _, _ in readings}
-        if info is None or not values or current in values:
+        if info is None or not values:
             return False
+        if current in values:
+            return _confirm_repair(info, current, recognized)
         info.issues.append("conflicting_values")
         return True
     agreed = agreed_date(readings)

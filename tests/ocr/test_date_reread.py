@@ -115,3 +115,22 @@ def test_a_confident_date_the_crops_confirm_is_left_alone(engines):
     reading = _reading(lines, "2005-03-12", [])
     assert not reread_registration_date(reading, [page], engines["rapidocr"])
     assert reading.fields["registration_date"].issues == []
+
+
+@pytest.mark.slow
+def test_a_year_repaired_page_wide_is_confirmed_when_both_crops_read_it_as_written(engines):
+    lines = _form("2005年3月12日")
+    page = render_page(lines, size=(1600, 320))
+    reading = _reading(lines, "2005-03-12", ["date_year_from_certificate"])  # read 2O0S年…
+    assert reread_registration_date(reading, [page], engines["rapidocr"])
+    info = reading.fields["registration_date"]
+    assert info.issues == ["confirmed_by_second_reading"] and info.confidence > 0.9
+
+
+@pytest.mark.slow
+def test_a_repair_stays_for_review_when_the_crops_do_not_read_the_date_cleanly(engines):
+    lines = _form("2005年3月")  # the day is not on the page: no crop reads the full date
+    page = render_page(lines, size=(1600, 320))
+    reading = _reading(lines, "2005-03-12", ["date_year_from_certificate"])
+    assert not reread_registration_date(reading, [page], engines["rapidocr"])
+    assert reading.fields["registration_date"].issues == ["date_year_from_certificate"]
