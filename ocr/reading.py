@@ -9,6 +9,7 @@ import numpy as np
 from ocr.date_reread import reread_registration_date
 from ocr.engine import OcrEngine
 from ocr.extract import extract_fields
+from ocr.name_reread import reread_names
 from ocr.reread import reread_ids
 from ocr.result import Reading
 from ocr.review import assess
@@ -41,6 +42,7 @@ def read_record(
     reading = extract_fields(lines)
     reread_ids(reading, pages, engine)
     reread_registration_date(reading, pages, engine)
+    reread_names(reading, pages, engine)
     if second_opinion is not None:
         apply_second_opinion(reading, pages, second_opinion)
     assess(reading)

@@ -6,10 +6,16 @@ import numpy as np
 
 from ocr import assess, extract_fields
 from ocr.layout import span_box
-from ocr.name_reread import holds_name, name_crops, reread_names
+from ocr.name_reread import (
+    cell_agrees,
+    check_name_characters,
+    holds_name,
+    name_crops,
+    reread_names,
+)
 from schemas.model import TextLine
 from tests.ocr.conftest import render_page
-from tests.ocr.forms import CHAR, SENTENCE, column, line, sentence_certificate
+from tests.ocr.forms import CHAR, SENTENCE, column, line, sentence_certificate, two_column_form
 
 
 def test_a_span_of_cjk_characters_takes_its_share_of_the_line():
@@ -96,3 +102,58 @@ def test_sure_names_and_table_names_are_not_reread(engines):
     assert reread_names(reading, [blank], engines["rapidocr"]) == 0
     table = extract_fields([line("姓名", 100, 100), line("张建国", 300, 100, conf=0.9)])
     assert reread_names(table, [blank], engines["rapidocr"]) == 0
+
+
+def _page(lines: list[TextLine], size: tuple[int, int] = (2300, 1000)) -> np.ndarray:
+    """The lines printed with their ink inside their boxes (BGR)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.ocr.conftest import FONT
+
+    image = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(image)
+    for ln in lines:
+        x, y, _w, h = ln.bbox
+        font = ImageFont.truetype(FONT, h)  # one glyph advance per CHAR, as the boxes
+        top, bottom = font.getbbox(ln.text)[1::2]
+        draw.text((x, y + (h - (bottom - top)) // 2 - top), ln.text, fill="black", font=font)
+    return np.ascontiguousarray(np.array(image)[:, :, ::-1])
+
+
+def test_a_cell_agrees_only_with_its_own_character_alone():
+    assert cell_agrees("蔣", "蒋", 0.95)  # the other script of the same character
+    assert not cell_agrees("吉", "告", 0.95)  # another character
+    assert not cell_agrees("勇", "勇堃", 0.95)  # two characters in one cell: one was lost
+    assert not cell_agrees("梁", "梁", 0.3)  # a forced answer
+
+
+def test_a_name_read_right_passes_its_character_check(engines):
+    lines = two_column_form()
+    reading = extract_fields(lines)
+    assert check_name_characters(reading, [_page(lines)], engines["rapidocr"]) == 0
+    assert assess(reading).review_reasons == []
+
+
+def test_a_name_that_lost_a_character_fails_its_character_check(engines):
+    printed = two_column_form()  # the page shows 张建国 ...
+    read = [  # ... recognition returned 张建 for the box of three characters
+        TextLine(text="张建", bbox=ln.bbox, confidence=0.99, page=0) if ln.text == "张建国" else ln
+        for ln in printed
+    ]
+    reading = extract_fields(read)
+    assert check_name_characters(reading, [_page(printed)], engines["rapidocr"]) == 1
+    assert "parties[0].name: name_character_unconfirmed" in assess(reading).review_reasons
+
+
+def test_a_character_read_as_another_one_fails_its_character_check(engines):
+    # the page shows 李秀英, recognition answered 李秀芙 at 0.99 (a look-alike in its place)
+    printed = two_column_form()
+    read = [
+        TextLine(text="李秀芙", bbox=ln.bbox, confidence=0.99, page=0)
+        if ln.text == "李秀英"
+        else ln
+        for ln in printed
+    ]
+    reading = extract_fields(read)
+    assert check_name_characters(reading, [_page(printed)], engines["rapidocr"]) == 1
+    assert "name_character_unconfirmed" in reading.fields["parties[1].name"].issues
