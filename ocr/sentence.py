@@ -29,9 +29,13 @@ from ocr.parties import HUSBAND, WIFE
 
 _CJK = r"[\u3400-\u9fff\U00020000-\U0003ffff]"
 _OPEN = re.compile(r"(?:[兹茲玆慈]有|今有)")
-_PARTY = re.compile(rf"(?P<name>{_CJK}{{2,4}}?)[（(]?(?P<sex>[男女])(?!方)")
+# A stray mark may stand between the name and its bracket (寇兵卫.（男, 张三，男，).
+_MARK = r"[.．·、,，]?"
+_PARTY = re.compile(rf"(?P<name>{_CJK}{{2,4}}?){_MARK}[（(]?(?P<sex>[男女])(?!方)")
 # 与 / 與 (read 興 or 奥 by OCR): after a closing bracket any one character is the connector.
-_CONNECTOR = re.compile(rf"(?:[与與和同及興]|(?<=[）)])\S)(?={_CJK}{{2,4}}?[（(]?[男女](?!方))")
+_CONNECTOR = re.compile(
+    rf"(?:[与與和同及興]|(?<=[）)])\S)(?={_CJK}{{2,4}}?{_MARK}[（(]?[男女](?!方))"
+)
 _END = re.compile(r"[）)]|自[愿願]?[结結离離]|申[请請]|的婚姻|[双雙]方")
 _AGE = re.compile(
     r"^[，,、（(]*年?(?P<age>[0-9一二三四五六七八九十]{1,4})(?:[周週]?[岁歲崴]|[）),，住])"
@@ -80,6 +84,12 @@ def _segment_at(spans: list[tuple[int, Segment]], offset: int) -> Segment:
             break
         current = seg
     return current
+
+
+def _line_end(spans: list[tuple[int, Segment]], offset: int, length: int) -> int:
+    """Where the text of the line holding ``offset`` ends in the page text."""
+    line = _segment_at(spans, offset).line
+    return next((s for s, seg in spans if s > offset and seg.line != line), length)
 
 
 def _details(rest: str, base: int, closed: bool, add: _Adder) -> None:
@@ -161,11 +171,12 @@ def sentence_on_page(text: str, spans: list[tuple[int, Segment]]) -> list[Found]
     connector = _CONNECTOR.search(text, first.end(), first.end() + _REACH)
     second = _PARTY.match(text, connector.end()) if connector else None
     if connector is None or second is None:
-        # OCR lost the rest, maybe a whole line: what follows may be the other
-        # party's (its ID, its birth date), so only the first party's name and sex.
-        return [
-            f for f in _party(text, first, first.end(), False, spans) if f.key in ("name", "sex")
-        ]
+        # OCR lost the rest, maybe a whole line: what follows on later lines may be
+        # the other party's (its ID, its birth date). On the sex's own line a date
+        # marked 生 or a closed age is still this party's (兹有额尔敦（男，一九六五年…生，).
+        end = _line_end(spans, first.start("sex"), len(text))
+        keep = ("name", "sex", "birth_date", "age")
+        return [f for f in _party(text, first, end, False, spans) if f.key in keep]
     if first.group("sex") == second.group("sex"):
         return []
     end = min(len(text), second.end() + _REACH)

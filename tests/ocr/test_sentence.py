@@ -133,7 +133,7 @@ def test_sentence_disagreeing_with_the_table_is_a_conflict():
     assert "parties[0].name: conflicting_values" in reading.review_reasons
 
 
-def test_a_sentence_cut_after_the_first_party_gives_its_name_and_sex():
+def test_a_sentence_cut_after_the_first_party_gives_what_its_own_line_says():
     values = _by_slot(
         [
             line("兹有额尔敦（男，一九六五年四月二十一日生，身份证号", 100, 200),
@@ -142,5 +142,36 @@ def test_a_sentence_cut_after_the_first_party_gives_its_name_and_sex():
     )
     assert values[("husband", "name")] == "额尔敦"
     assert values[("husband", "sex")] == "M"
-    # the ID after the gap is the wife's (a line was lost): nothing but name and sex
+    # his birth date is on his line, marked 生; the ID after the gap is the wife's
+    # (a line was lost): not taken
+    assert values[("husband", "birth_date")] == "1965-04-21"
+    assert set(values) == {("husband", "name"), ("husband", "sex"), ("husband", "birth_date")}
+
+
+def test_a_cut_sentence_takes_no_unmarked_date_from_the_next_line():
+    values = _by_slot(
+        [
+            line("兹有额尔敦（男，", 100, 200),
+            line("1970年7月", 100, 300),
+        ]
+    )
     assert set(values) == {("husband", "name"), ("husband", "sex")}
+
+
+def test_a_stray_mark_between_name_and_bracket_is_skipped():
+    values = _by_slot(
+        [line("兹有寇兵卫.（男，27岁）与戴丽琴(女，18岁）申请补领结婚证，", 100, 200)]
+    )
+    assert values[("husband", "name")] == "寇兵卫"
+    assert values[("husband", "age")] == 27
+    assert values[("wife", "name")] == "戴丽琴"
+    assert values[("wife", "sex")] == "F"
+    assert values[("wife", "age")] == 18
+
+
+def test_names_set_off_by_commas_are_read():
+    values = _by_slot(
+        [line("兹有张建国，男，二十七岁，与李秀英，女，二十五岁，自愿结婚", 100, 200)]
+    )
+    assert (values[("husband", "name")], values[("wife", "name")]) == ("张建国", "李秀英")
+    assert (values[("husband", "sex")], values[("wife", "sex")]) == ("M", "F")
