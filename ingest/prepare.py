@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from ingest import geometry
-from ingest.seal import paper_colour, seal_paint_mask
+from ingest.seal import paper_colour, seal_masks
 
 log = logging.getLogger("marriage_archive.ingest")
 
@@ -75,9 +75,10 @@ def prepare_page(rgb: np.ndarray, scorer: LineScorer | None) -> PreparedPage:
     ``scorer`` reads text-line crops (the OCR engine); without it, or when its
     readings do not separate 0 from 180 degrees, orientation stays uncertain.
     """
-    # Red seal ink is painted out for analysis and recognition; the mask is
-    # turned along with the page instead of a second full-page colour warp.
-    paint = seal_paint_mask(rgb)
+    # Red seal ink is painted out for analysis and recognition (strokes under it
+    # turn grey, ingest.seal); the masks are turned along with the page instead of
+    # a second full-page colour warp.
+    paint, under = seal_masks(rgb)
     paper = paper_colour(rgb)
     paper_gray = int(cv2.cvtColor(paper.reshape(1, 1, 3), cv2.COLOR_RGB2GRAY)[0, 0])
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
@@ -105,6 +106,8 @@ def prepare_page(rgb: np.ndarray, scorer: LineScorer | None) -> PreparedPage:
         rotation = 0
     ocr_image = straight.copy()
     ocr_image[straight_paint] = paper
+    straight_under = geometry.rotate_small(under, -skew_deg, 0) > 127
+    ocr_image[straight_under] = straight[straight_under][:, :1]  # grey from the red channel
     return PreparedPage(
         image=geometry.quarter_turn_clockwise(straight, rotation),
         ocr_image=geometry.quarter_turn_clockwise(ocr_image, rotation),

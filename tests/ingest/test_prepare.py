@@ -177,3 +177,21 @@ def test_blur_score_drops_on_a_blurred_page(page) -> None:
 )
 def test_resolution_rules_of_da_t_31(dpi, year, expected) -> None:
     assert resolution_warnings(dpi, year) == expected
+
+
+def test_strokes_under_a_seal_stay_dark_while_seal_and_red_print_are_removed() -> None:
+    paper = np.full((300, 400, 3), 240, np.uint8)
+    paper[140:150, 40:360] = (115, 115, 135)  # a faded pen stroke
+    paper[250:254, 40:360] = (150, 40, 40)  # a dark-red printed fill-in rule
+    seal = np.zeros((300, 400), np.float32)
+    cv2.circle(seal, (200, 145), 90, 1.0, -1)
+    tint = np.array([235, 55, 50], np.float32) / 255  # red ink multiplies the page
+    sealed = (paper * (1 - seal[..., None] * (1 - tint))).astype(np.uint8)
+    assert red_ink_mask(sealed).sum() > 10_000
+
+    clean = suppress_red_seal(sealed)
+    assert red_ink_mask(clean).sum() == 0
+    under = clean[140:150, 160:240]  # the stroke where the seal covers it
+    assert under.max() < 0.6 * 240  # still a stroke, in every channel
+    assert clean[70:80, 190:210].min() > 200  # seal over blank paper: paper again
+    assert clean[250:254, 60:340].min() > 200  # red print is not text
