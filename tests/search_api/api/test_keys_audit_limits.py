@@ -167,3 +167,27 @@ def test_cli_apikey_and_audit_verify(tmp_path):
         conn.execute("UPDATE audit_log SET purpose='x' WHERE seq=2")
     bad = runner.invoke(main, ["audit", "verify"], env=env)
     assert bad.exit_code == 76 and "entry 2" in bad.output
+
+
+def test_an_entry_is_fsynced_before_append_returns_though_commit_does_not_sync(
+    settings, monkeypatch
+):
+    """Flush after unlock: SQLite commits without syncing (synchronous=NORMAL), then
+    append itself fsyncs the WAL file that holds the entry, before returning."""
+    import os
+
+    log = AuditLog.open(settings)
+    log.append(AuditEntry("key:abc", "/api/v1/lookup", "POST", 200, "warm", None, 0))
+    wal = settings.audit_path.with_name(settings.audit_path.name + "-wal")
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def spy(fd: int) -> None:
+        synced.append(os.fstat(fd).st_ino)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", spy)
+    log.append(AuditEntry("key:abc", "/api/v1/lookup", "POST", 200, "case", None, 1))
+    assert os.stat(wal).st_ino in synced  # the WAL holding the entry reached the disk
+    assert log.count() == 2 and log.verify().ok
+    log.close()
