@@ -94,6 +94,18 @@ def reread_names(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -
     return confirmed
 
 
+def _read_in_one_call(
+    engine: OcrEngine, todo: list[tuple[int, list[np.ndarray]]]
+) -> list[tuple[int, list[tuple[str, float]]]]:
+    """Recognize the crops of every party in ONE engine call; (party, its readings) in order."""
+    results = engine.recognize_lines([crop for _, crops in todo for crop in crops])
+    grouped, k = [], 0
+    for i, crops in todo:
+        grouped.append((i, results[k : k + len(crops)]))
+        k += len(crops)
+    return grouped
+
+
 def confirm_sentence_names(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> int:
     """Re-read the unsure names read inside longer lines (see module doc); returns how
     many the re-read confirmed."""
@@ -112,10 +124,8 @@ def confirm_sentence_names(reading: Reading, pages: list[np.ndarray], engine: Oc
             todo.append((i, crops))
     if not todo:
         return 0
-    results = engine.recognize_lines([c for _, crops in todo for c in crops])
-    confirmed, k = 0, 0
-    for i, crops in todo:
-        reads, k = results[k : k + len(crops)], k + len(crops)
+    confirmed = 0
+    for i, reads in _read_in_one_call(engine, todo):
         name = reading.parties[i].name or ""
         best = max((conf for text, conf in reads if holds_name(text, name)), default=0.0)
         if best >= max(threshold, REREAD_MIN_CONFIDENCE):
@@ -183,10 +193,8 @@ def check_name_characters(reading: Reading, pages: list[np.ndarray], engine: Ocr
             todo.append((i, cells))
     if not todo:
         return 0
-    results = engine.recognize_lines([c for _, cells in todo for c in cells])
-    flagged, k = 0, 0
-    for i, cells in todo:
-        reads, k = results[k : k + len(cells)], k + len(cells)
+    flagged = 0
+    for i, reads in _read_in_one_call(engine, todo):
         name = reading.parties[i].name or ""
         if not all(cell_agrees(ch, t, c) for ch, (t, c) in zip(name, reads, strict=True)):
             reading.fields[f"parties[{i}].name"].issues.append("name_character_unconfirmed")
