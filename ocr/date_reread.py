@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ocr import values as V
+from ocr.crops import clip
 from ocr.engine import OcrEngine
 from ocr.layout import Segment, is_vertical, same_row, segment_lines
 from ocr.regdate import consistent_date_text, year_from_certificate
@@ -37,11 +38,8 @@ VALUE_PAD = (1.0, 2.0)
 LABEL_REACH = 14.0
 
 
-def _clip(page: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
-    height, width = page.shape[:2]
-    xa, xb = max(0, int(x0)), min(width, int(x1))
-    ya, yb = max(0, int(y0)), min(height, int(y1))
-    return page[ya:yb, xa:xb]
+def _usable(crops: list[np.ndarray]) -> list[np.ndarray]:
+    return [c for c in crops if c.size and c.shape[0] >= 8 and c.shape[1] >= 8]
 
 
 def _labels_on_row(segments: list[Segment], page: int, box: tuple[int, ...]) -> list[Segment]:
@@ -64,8 +62,8 @@ def date_crops(
     for pad, vpad in zip(VALUE_PAD, (0.25, 0.5), strict=True):
         x0 = max(left_bound, x - pad * h)
         x1 = min(right_bound, x + w + pad * h)
-        crops.append(_clip(page, x0, y - vpad * h, x1, y + h + vpad * h))
-    return [c for c in crops if c.size and c.shape[0] >= 8 and c.shape[1] >= 8]
+        crops.append(clip(page, x0, y - vpad * h, x1, y + h + vpad * h))
+    return _usable(crops)
 
 
 def label_crops(page: np.ndarray, label: Segment, row_labels: list[Segment]) -> list[np.ndarray]:
@@ -74,10 +72,10 @@ def label_crops(page: np.ndarray, label: Segment, row_labels: list[Segment]) -> 
     right_bound = min([s.left for s in row_labels if s.left > label.right] or [page.shape[1]])
     x1 = min(right_bound, label.right + LABEL_REACH * h)
     crops = [
-        _clip(page, label.right, label.top - vpad * h, x1, label.bottom + vpad * h)
+        clip(page, label.right, label.top - vpad * h, x1, label.bottom + vpad * h)
         for vpad in (0.3, 0.6)
     ]
-    return [c for c in crops if c.size and c.shape[0] >= 8 and c.shape[1] >= 8]
+    return _usable(crops)
 
 
 def dates_read(

@@ -23,6 +23,7 @@ import logging
 
 import numpy as np
 
+from ocr.crops import clip
 from ocr.engine import OcrEngine
 from ocr.layout import is_vertical
 from ocr.result import Reading
@@ -50,7 +51,6 @@ def name_crops(page: np.ndarray, bbox: list[int], name: str) -> list[np.ndarray]
     (the recognizer reads left to right).
     """
     x, y, w, h = bbox
-    height, width = page.shape[:2]
     if is_vertical((x, y, w, h), name):
         pitch = h / len(name)
         cells = [
@@ -63,13 +63,10 @@ def name_crops(page: np.ndarray, bbox: list[int], name: str) -> list[np.ndarray]
         blank = np.full((rows, max(4, w // 4), *page.shape[2:]), 255, dtype=page.dtype)
         return [np.hstack([blank, *(c[:rows] for c in cells), blank])]
     crops = []
-    top, bottom = (
-        max(0, y - round(VERTICAL_MARGIN * h)),
-        min(height, y + h + round(VERTICAL_MARGIN * h)),
-    )
+    top, bottom = y - round(VERTICAL_MARGIN * h), y + h + round(VERTICAL_MARGIN * h)
     for margin in CROP_MARGINS:
         pad = round(margin * h)
-        crop = page[top:bottom, max(0, x - pad) : min(width, x + w + pad)]
+        crop = clip(page, x - pad, top, x + w + pad, bottom)
         if crop.shape[0] >= 4 and crop.shape[1] >= 4:
             crops.append(crop)
     return crops
@@ -149,15 +146,10 @@ def character_cells(page: np.ndarray, bbox: list[int], count: int) -> list[np.nd
     """One crop per character of a horizontal name box: equal cells of the box's
     height (a margin into the neighbours doubled the false alarms, measured)."""
     x, y, w, h = bbox
-    height, width = page.shape[:2]
     pitch = w / count
-    top, bottom = max(0, y), min(height, y + h)
-    cells = []
-    for k in range(count):
-        x0 = max(0, round(x + k * pitch))
-        x1 = min(width, round(x + (k + 1) * pitch))
-        cells.append(page[top:bottom, x0:x1])
-    return cells
+    return [
+        clip(page, round(x + k * pitch), y, round(x + (k + 1) * pitch), y + h) for k in range(count)
+    ]
 
 
 def cell_agrees(char: str, text: str, confidence: float) -> bool:

@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from ocr import values as V
+from ocr.crops import clip
 from ocr.engine import OcrEngine
 from ocr.result import Reading
 
@@ -32,11 +33,8 @@ def _strip(page: np.ndarray, bbox: list[int], margin: float = 0.25) -> np.ndarra
     the table's horizontal rules, so both a narrow and a tall strip are read.
     """
     x, y, _w, h = bbox
-    height, width = page.shape[:2]
     pad = int(h * margin)
-    x0, x1 = max(0, x), width
-    y0, y1 = max(0, y - pad), min(height, y + h + pad)
-    return page[y0:y1, x0:x1]
+    return clip(page, x, y - pad, page.shape[1], y + h + pad)
 
 
 def remove_vertical_rules(crop: np.ndarray) -> np.ndarray:

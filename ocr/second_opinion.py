@@ -20,6 +20,7 @@ import re
 import numpy as np
 
 from ocr import values as V
+from ocr.crops import clip
 from ocr.engine import OcrEngine
 from ocr.result import Reading
 
@@ -41,10 +42,7 @@ def crop_field(page: np.ndarray, bbox: list[int]) -> np.ndarray:
     """The field's box with a margin of half a line height (more on the sides)."""
     x, y, w, h = bbox
     pad_y, pad_x = max(2, h // 4), max(4, h)
-    height, width = page.shape[:2]
-    x0, y0 = max(0, x - pad_x), max(0, y - pad_y)
-    x1, y1 = min(width, x + w + pad_x), min(height, y + h + pad_y)
-    return page[y0:y1, x0:x1]
+    return clip(page, x - pad_x, y - pad_y, x + w + pad_x, y + h + pad_y)
 
 
 def reads_as(key: str, text: str) -> list[str]:
