@@ -269,14 +269,9 @@ class SqliteBackend:
         if not rows:
             return SearchResults(0, [])
         total = int(rows[0][2])
-        if not query.explain and not query.name:  # the tier is the query's own
-            tiers = [_TIER_BY_VALUE.get(int(t), "partial") for _, t, _ in rows]
-            hits = [
-                SearchHit(rid, tier, float(TIERS.get(tier, 0)), [], None, None)
-                for (rid, _, _), tier in zip(rows, tiers, strict=True)
-            ]
-            return SearchResults(total, hits, total >= CANDIDATE_CAP)
-        bodies = self._bodies([r[0] for r in rows])
+        # Unexplained and without a name, the tier is the query's own: no documents.
+        explain = query.explain or bool(query.name)
+        bodies = self._bodies([r[0] for r in rows]) if explain else {}
         hits = []
         for record_id, tier_value, _ in rows:
             hits.append(_hit(record_id, tier_value, bodies.get(record_id), query, parts))
