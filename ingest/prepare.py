@@ -106,8 +106,9 @@ def prepare_page(rgb: np.ndarray, scorer: LineScorer | None) -> PreparedPage:
         rotation = 0
     ocr_image = straight.copy()
     ocr_image[straight_paint] = paper
-    straight_under = geometry.rotate_small(under, -skew_deg, 0) > 127
-    ocr_image[straight_under] = straight[straight_under][:, :1]  # grey from the red channel
+    if under.any():  # pages without a seal skip this warp
+        straight_under = geometry.rotate_small(under, -skew_deg, 0) > 127
+        ocr_image[straight_under] = straight[straight_under][:, :1]  # grey from the red channel
     return PreparedPage(
         image=geometry.quarter_turn_clockwise(straight, rotation),
         ocr_image=geometry.quarter_turn_clockwise(ocr_image, rotation),
