@@ -219,14 +219,33 @@ def _cache_path(args: argparse.Namespace, record_id: str) -> Path | None:
     return folder / f"{record_id}.json"
 
 
-def _load_cached(path: Path) -> tuple[list, list]:
+def _page_paths(path: Path, count: int) -> list[Path]:
+    return [path.with_name(f"{path.stem}-p{i}.png") for i in range(count)]
+
+
+def _load_cached(path: Path) -> tuple[list, list, list | None]:
+    """Cached lines and geometry, and the prepared pages when they were kept."""
+    import cv2
+
     from schemas.model import TextLine
 
     data = json.loads(path.read_text(encoding="utf-8"))
-    return [TextLine.model_validate(x) for x in data["lines"]], data["geometry"]
+    lines = [TextLine.model_validate(x) for x in data["lines"]]
+    files = _page_paths(path, len(data["geometry"]))
+    pages = None
+    if all(f.exists() for f in files):
+        pages = [cv2.cvtColor(cv2.imread(str(f)), cv2.COLOR_BGR2RGB) for f in files]
+    return lines, data["geometry"], pages
 
 
-def _save_cached(path: Path, lines: list, geo: list) -> None:
+def _save_cached(path: Path, lines: list, geo: list, pages: list) -> None:
+    """Keep the recognized lines and the prepared pages (lossless) for later runs."""
+    import cv2
+
+    for file, page in zip(_page_paths(path, len(pages)), pages, strict=True):
+        cv2.imwrite(
+            str(file), cv2.cvtColor(page, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_PNG_COMPRESSION, 1]
+        )
     data = {"lines": [x.model_dump() for x in lines], "geometry": geo}
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
@@ -261,15 +280,21 @@ def evaluate(truth: dict[str, Any]) -> dict[str, Any]:
 
     Uncached: prepared pages -> ``ocr.read_record`` (recognition, extraction, the
     ID re-read, the second opinion when on, the verdict). Cached (development
-    only, ``--cache``): extraction and verdict on the lines recognized earlier.
+    only, ``--cache``): the whole reading path on the lines recognized and the
+    pages prepared earlier (every re-read and the second opinion run); entries
+    saved without pages give extraction and verdict only, without second opinion.
     """
     from ocr import assess, extract_fields, read_record
 
     assert _CTX is not None
     ctx, args = _CTX, _CTX.args
     cached = _cache_path(args, truth["record_id"])
-    if cached and cached.exists() and ctx.second is None:
-        lines, geo = _load_cached(cached)
+    hit = _load_cached(cached) if cached and cached.exists() else None
+    if hit is not None and hit[2] is not None:
+        lines, geo, pages = hit
+        reading = read_record(pages, ctx.engine, ctx.second, lines=lines)
+    elif hit is not None and ctx.second is None:
+        lines, geo, _ = hit
         reading = assess(extract_fields(lines))
     else:
         images, geo = [], []
@@ -280,7 +305,7 @@ def evaluate(truth: dict[str, Any]) -> dict[str, Any]:
             geo.append((rotation, skew))
         reading = read_record(images, ctx.engine, ctx.second)
         if cached:
-            _save_cached(cached, reading.lines, geo)
+            _save_cached(cached, reading.lines, geo, images)
     return {
         "truth": truth,
         "rows": compare(truth, reading),

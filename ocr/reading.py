@@ -29,7 +29,10 @@ def recognize_pages(pages: list[np.ndarray], engine: OcrEngine) -> list[TextLine
 
 
 def read_record(
-    pages: list[np.ndarray], engine: OcrEngine, second_opinion: OcrEngine | None = None
+    pages: list[np.ndarray],
+    engine: OcrEngine,
+    second_opinion: OcrEngine | None = None,
+    lines: list[TextLine] | None = None,
 ) -> Reading:
     """Read one record from its prepared pages (upright, deskewed, seal ink suppressed).
 
@@ -37,8 +40,11 @@ def read_record(
     numbers, dates and certificate number are re-read by that engine and a
     disagreement sends the record to review. Unreadable IDs and the registration
     date are re-read from crops of their own (ocr/reread.py, ocr/date_reread.py).
+    ``lines``: the pages' lines when already recognized (``recognize_pages``);
+    the re-reads still run on ``pages``.
     """
-    lines = recognize_pages(pages, engine)
+    if lines is None:
+        lines = recognize_pages(pages, engine)
     reading = extract_fields(lines)
     reread_ids(reading, pages, engine)
     reread_registration_date(reading, pages, engine)
