@@ -54,6 +54,11 @@ class Settings(BaseModel):
         description="Runtime of RapidOCR's models: auto = OpenVINO when installed "
         "(about twice as fast on x86 CPUs), else onnxruntime.",
     )
+    tesseract_runtime: Literal["auto", "library", "process"] = Field(
+        "auto",
+        description="How Tesseract runs: auto = in this process through libtesseract when it "
+        "loads (same readings, no process start per call), else a process per call.",
+    )
     workers: int = Field(0, ge=0, description="Worker processes; 0 = number of cores.")
     max_pixels: int = Field(120_000_000, gt=0, description="Pixel limit per page (bomb guard).")
     max_pages: int = Field(40, gt=0, description="Pages per file before it is rejected.")
