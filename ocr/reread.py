@@ -20,7 +20,10 @@ import numpy as np
 from ocr import values as V
 from ocr.crops import clip
 from ocr.engine import OcrEngine
+from ocr.id_cells import read_cells
 from ocr.result import Reading
+from ocr.review import min_confidence
+from schemas.idnumber import parse_id
 
 _RETRY_ISSUES = ("id_number_unreadable", "id_bad_length")
 
@@ -94,8 +97,47 @@ def _valid_without_specks(joined: str) -> set[str]:
     return out
 
 
+def states_printed_facts(reading: Reading, i: int, value: str) -> bool:
+    """True when the ID states the birth date and sex printed for party ``i``.
+
+    Both must be printed and read surely: a 15-digit ID has no check character,
+    and these are the parts of it that other fields of the form can confirm.
+    """
+    party, check = reading.parties[i], parse_id(value)
+    born = reading.fields.get(f"parties[{i}].birth_date")
+    if not check.valid or check.birth_date is None or not party.birth_date or not party.sex:
+        return False
+    if born is None or "birth_date_from_id" in born.issues:
+        return False
+    if born.confidence < min_confidence("birth_date"):
+        return False
+    return check.birth_date.isoformat() == party.birth_date and check.sex == party.sex
+
+
+def _row_value(found: list[tuple[set[str], float]], cells: str | None) -> tuple[str, float] | None:
+    """The value the row readings agree on, else an 18-digit one the cells give that
+    no row reading contradicts; with the best confidence of the readings giving it."""
+    values = set().union(*(ids for ids, _ in found))
+    if len(values) == 1:
+        value = next(iter(values))
+    elif cells and len(cells) == 18 and parse_id(cells).valid and values <= {cells}:
+        value = cells  # the check character confirms the cells' reading
+    else:
+        return None  # nothing valid, or readings that disagree
+    confs = [conf for ids, conf in found if value in ids]
+    return value, max(confs) if confs else 0.0
+
+
 def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> int:
-    """Re-read unreadable ID fields from their whole row; returns how many were recovered."""
+    """Re-read unreadable ID fields from their whole row; returns how many were recovered.
+
+    The row is read three times as one line (``_strip``); when that gives no
+    single valid ID, or a 15-digit one (no check character), the row is read
+    again cell by cell (``ocr.id_cells``). A 15-digit re-read is confirmed
+    (``confirmed_by_second_reading``) only when the cells read the same digits
+    and the ID states the printed birth date and sex of its party; otherwise it
+    stays ``id_reread_unconfirmed`` (review).
+    """
     recovered = 0
     for i, party in enumerate(reading.parties):
         key = f"parties[{i}].id_number"
@@ -104,19 +146,26 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
             continue
         if not any(issue in info.issues for issue in _RETRY_ISSUES):
             continue
-        crops = [_strip(pages[info.page], info.bbox, margin) for margin in (0.25, 0.5)]
+        page = pages[info.page]
+        crops = [_strip(page, info.bbox, margin) for margin in (0.25, 0.5)]
         if not crops[0].size:
             continue
         readings = engine.recognize_lines([remove_vertical_rules(c) for c in crops] + [crops[0]])
         found = [(_valid_ids(text), conf) for text, conf in readings]
         values = set().union(*(ids for ids, _ in found))
-        if len(values) != 1:
-            continue  # nothing valid, or two readings that disagree
-        value = values.pop()
+        needs_cells = len(values) != 1 or len(next(iter(values))) == 15
+        cells = read_cells(page, info.bbox, engine) if needs_cells else None
+        kept = _row_value(found, cells)
+        if kept is None:
+            continue
+        value, confidence = kept
         party.id_number = value
         info.issues = [i for i in info.issues if i not in _RETRY_ISSUES] + ["id_reread"]
         if len(value) == 15:
-            info.issues.append("id_reread_unconfirmed")
-        info.confidence = round(max(conf for ids, conf in found if value in ids), 4)
+            confirmed = cells == value and states_printed_facts(reading, i, value)
+            info.issues.append(
+                "confirmed_by_second_reading" if confirmed else "id_reread_unconfirmed"
+            )
+        info.confidence = round(confidence, 4)
         recovered += 1
     return recovered

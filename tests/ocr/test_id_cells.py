@@ -1,0 +1,116 @@
+"""Reading an ID row cell by cell, and confirming 15-digit re-reads with it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from ocr.id_cells import cell_crops, digits_of_cells, even_cells, read_cells
+from ocr.reread import reread_ids, states_printed_facts
+from ocr.result import Reading
+from schemas.model import FieldInfo, Party
+from tests.ocr.conftest import FONT
+from tests.ocr.forms import HUSBAND_ID
+
+# A valid 15-digit ID: region 620722, born 1970-09-12, sequence 887 (odd: male).
+FIFTEEN = "620722700912887"
+LABEL_BOX = [180, 60, 200, 40]  # the ID label's row, from the label's right edge
+
+
+def _cells_page(digits: str, cells: int = 18) -> np.ndarray:
+    """The ID label and a row of ``cells`` boxes, ``digits`` written one per box
+    from the left, at uneven heights (as a hand fills them in)."""
+    image = Image.new("RGB", (1500, 200), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((20, 60), "身份证号", fill="black", font=ImageFont.truetype(FONT, 40))
+    font = ImageFont.truetype(FONT, 36)
+    for k in range(cells):
+        x = 220 + 56 * k
+        draw.rectangle((x, 45, x + 56, 115), outline="black", width=2)
+        if k < len(digits):
+            draw.text((x + 16, 55 + (6 if k % 2 else -4)), digits[k], fill="black", font=font)
+    return np.ascontiguousarray(np.array(image)[:, :, ::-1])
+
+
+def test_evenly_spaced_rules_give_cells_and_other_gaps_do_not():
+    rules = [(0, 1)] + [(100 + 50 * k, 101 + 50 * k) for k in range(5)] + [(400, 401)]
+    # the first gap (the label's cell) and the last (past the row) are not cells
+    assert even_cells(rules) == [(102 + 50 * k, 150 + 50 * k) for k in range(4)]
+    assert even_cells([(5, 6)]) == []
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        ([*"620722700912887", "", "", ""], "620722700912887"),  # 3 empty cells trail
+        (["6", "2", "O", "7"], "6207"),  # O read for 0: an OCR confusion undone
+        (["6", "", "0", "7"], None),  # an empty cell between digits: a digit lost
+        (["6", "20", "7"], None),  # two characters in one cell
+        (["6", "年", "7"], None),  # not a digit
+        (["", ""], None),  # nothing written
+        ([*"62072219780506123", "x"], "62072219780506123X"),
+    ],
+)
+def test_digits_of_cells(texts, expected):
+    assert digits_of_cells([(t, 0.99 if t else 0.0) for t in texts]) == expected
+
+
+def test_a_row_without_cell_rules_has_no_cells():
+    image = Image.new("RGB", (1500, 200), "white")
+    ImageDraw.Draw(image).text((220, 60), FIFTEEN, fill="black", font=ImageFont.truetype(FONT, 36))
+    assert cell_crops(np.array(image), LABEL_BOX) == []
+
+
+def _reading(birth_date: str | None, sex: str | None, born_issues=()) -> Reading:
+    reading = Reading(parties=[Party(role="husband", birth_date=birth_date, sex=sex)])
+    reading.fields["parties[0].id_number"] = FieldInfo(
+        confidence=0.0, page=0, bbox=list(LABEL_BOX), issues=["id_number_unreadable"], source="ocr"
+    )
+    if birth_date:
+        reading.fields["parties[0].birth_date"] = FieldInfo(
+            confidence=0.99, page=0, bbox=[0, 0, 1, 1], issues=list(born_issues), source="ocr"
+        )
+    return reading
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "sex", "born_issues", "expected"),
+    [
+        ("1970-09-12", "M", (), True),
+        ("1970-09-13", "M", (), False),  # another day printed
+        ("1970-09-12", "F", (), False),  # the sequence is odd: a man's ID
+        ("1970-09", "M", (), False),  # a partial date confirms too little
+        (None, "M", (), False),  # nothing printed to compare with
+        ("1970-09-12", None, (), False),
+        ("1970-09-12", "M", ("birth_date_from_id",), False),  # read from the ID itself
+    ],
+)
+def test_an_id_states_the_printed_birth_date_and_sex(birth_date, sex, born_issues, expected):
+    reading = _reading(birth_date, sex, born_issues)
+    assert states_printed_facts(reading, 0, FIFTEEN) is expected
+
+
+@pytest.mark.slow
+def test_cells_are_read_one_by_one(engines):
+    page = _cells_page(FIFTEEN)
+    assert len(cell_crops(page, LABEL_BOX)) == 18
+    assert read_cells(page, LABEL_BOX, engines["rapidocr"]) == FIFTEEN
+    assert read_cells(_cells_page(HUSBAND_ID), LABEL_BOX, engines["rapidocr"]) == HUSBAND_ID
+
+
+@pytest.mark.slow
+def test_a_15_digit_reread_is_confirmed_only_by_cells_and_printed_facts(engines):
+    page = _cells_page(FIFTEEN)
+    confirmed = _reading("1970-09-12", "M")
+    assert reread_ids(confirmed, [page], engines["rapidocr"]) == 1
+    assert confirmed.parties[0].id_number == FIFTEEN
+    issues = confirmed.fields["parties[0].id_number"].issues
+    assert "confirmed_by_second_reading" in issues
+    assert "id_reread_unconfirmed" not in issues
+
+    # the same row, but the form prints another birth date: the ID is kept for review
+    other = _reading("1970-09-21", "M")
+    assert reread_ids(other, [page], engines["rapidocr"]) == 1
+    assert other.parties[0].id_number == FIFTEEN
+    assert "id_reread_unconfirmed" in other.fields["parties[0].id_number"].issues
