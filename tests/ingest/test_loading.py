@@ -133,3 +133,13 @@ def test_is_blank_tells_marks_from_paper() -> None:
     noise = np.random.default_rng(0).integers(240, 256, (100, 100, 3), dtype=np.uint8)
     assert is_blank(noise)
     assert not is_blank(small_page())
+
+
+def test_is_blank_sees_a_few_short_strokes_on_a_large_page_in_colour_and_grey() -> None:
+    page = np.full((2000, 1600, 3), 250, np.uint8)
+    assert is_blank(page) and is_blank(page[:, :, 0])
+    for k in range(12):  # twelve short pen strokes, 2 px thick: about 0.1% of the page
+        page[300 + 120 * k : 302 + 120 * k, 400:700] = (20, 20, 30)
+    assert not is_blank(page)
+    assert not is_blank(np.ascontiguousarray(page[:, :, 1]))
+    assert is_blank(page[:0, :0])  # nothing to look at
