@@ -197,8 +197,16 @@ def line_family(text_mask: np.ndarray) -> Estimate:
     glyph = glyph_size(text_mask)
     if glyph < 4:
         return Estimate(0.0, 0.0)
-    h_mass = sum(b.w for b in line_blobs(text_mask, glyph, horizontal=True))
-    v_mass = sum(b.h for b in line_blobs(text_mask, glyph, horizontal=False))
+    return family_of(
+        line_blobs(text_mask, glyph, horizontal=True),
+        line_blobs(text_mask, glyph, horizontal=False),
+    )
+
+
+def family_of(horizontal_blobs: list[LineBlob], vertical_blobs: list[LineBlob]) -> Estimate:
+    """:func:`line_family` from line blobs already found in both directions."""
+    h_mass = sum(b.w for b in horizontal_blobs)
+    v_mass = sum(b.h for b in vertical_blobs)
     total = h_mass + v_mass
     if total == 0:
         return Estimate(0.0, 0.0)
@@ -255,15 +263,22 @@ MIN_DENSITY = 0.3  # characters per glyph length: rules, folds and sparse specks
 
 
 def text_lines(
-    text_mask: np.ndarray, glyph: float, horizontal: bool, window: float = 6.0
+    text_mask: np.ndarray,
+    glyph: float,
+    horizontal: bool,
+    window: float = 6.0,
+    blobs: list[LineBlob] | None = None,
 ) -> list[tuple[LineBlob, int, float]]:
     """Line candidates that hold characters: (part, characters, density), best first.
 
     Each candidate is cut to its inkiest stretch of ``window`` line heights (what one
     recognizer input shows); density is characters per glyph length of that stretch.
+    ``blobs``: this direction's :func:`line_blobs`, when the caller has them already.
     """
     found = []
-    for blob in line_blobs(text_mask, glyph, horizontal):
+    if blobs is None:
+        blobs = line_blobs(text_mask, glyph, horizontal)
+    for blob in blobs:
         part = _inkiest_stretch(text_mask, blob, horizontal, window)
         count = character_count(text_mask, part, glyph, horizontal)
         density = count * glyph / max(part.w if horizontal else part.h, 1)

@@ -207,20 +207,24 @@ def _probe_blobs(text: np.ndarray) -> list[geometry.LineBlob]:
     (:func:`geometry.character_count`); when nothing else is found the longest
     candidates are taken as they are.
     """
-    family = geometry.line_family(text)
     glyph = geometry.glyph_size(text)
     if glyph < 4:
         return []
+    # The blobs of both directions are found once: the family and the lines share them.
+    found = {d: geometry.line_blobs(text, glyph, d) for d in (True, False)}
+    family = geometry.family_of(found[True], found[False])
     directions = [family.value == 0]
     if family.confidence < FAMILY_MIN_CONFIDENCE:
         directions.append(not directions[0])
-    lines = [f for d in directions for f in geometry.text_lines(text, glyph, d, PROBE_WINDOW)]
+    lines = [
+        f for d in directions for f in geometry.text_lines(text, glyph, d, PROBE_WINDOW, found[d])
+    ]
     if lines:
         # Full probes first (about 7 characters fill one), the denser the better.
         full = PROBE_MAX_WIDTH // PROBE_HEIGHT
         lines.sort(key=lambda t: (min(t[1], full), t[2]), reverse=True)
         return [blob for blob, _count, _density in lines[:MAX_PROBE_CROPS]]
-    blobs = [b for d in directions for b in geometry.line_blobs(text, glyph, d)]
+    blobs = [b for d in directions for b in found[d]]
     return sorted(blobs, key=lambda b: max(b.w, b.h), reverse=True)[:MAX_PROBE_CROPS]
 
 

@@ -195,3 +195,15 @@ def test_strokes_under_a_seal_stay_dark_while_seal_and_red_print_are_removed() -
     assert under.max() < 0.6 * 240  # still a stroke, in every channel
     assert clean[70:80, 190:210].min() > 200  # seal over blank paper: paper again
     assert clean[250:254, 60:340].min() > 200  # red print is not text
+
+
+def test_line_family_from_blobs_found_once_matches_the_mask_version(page) -> None:
+    text = geometry.remove_rules(geometry.ink_mask(cv2.cvtColor(page, cv2.COLOR_RGB2GRAY)))
+    glyph = geometry.glyph_size(text)
+    across = {d: geometry.line_blobs(text, glyph, d) for d in (True, False)}
+    assert geometry.family_of(across[True], across[False]) == geometry.line_family(text)
+    assert geometry.family_of(across[True], across[False]).value == 0  # a printed upright form
+    with_blobs = geometry.text_lines(text, glyph, True, 6.0, across[True])
+    assert with_blobs == geometry.text_lines(text, glyph, True, 6.0)
+    assert with_blobs  # the form has text lines
+    assert geometry.family_of([], []) == geometry.Estimate(0.0, 0.0)
