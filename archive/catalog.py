@@ -1,6 +1,6 @@
 """The catalog: the system of record, on SQLite (WAL, ``synchronous=FULL``).
 
-One connection per thread (waitress serves requests on several threads; SQLite
+One connection per thread (the server runs requests on several threads; SQLite
 connections must not be shared across threads). Writes go through
 :meth:`Catalog.transaction`, one ``BEGIN IMMEDIATE`` each, so a record, its
 version, pages, fields, digests and change row land together or not at all.

@@ -15,8 +15,8 @@ change its cost; name lookups may hit index documents without a catalog row
 (skipped, slightly cheaper than reality).
 
 Run: the real server (``marriage-archive serve --processes N --threads T``: N
-waitress processes sharing one listening socket, default one per core, the index
-follower running) on 127.0.0.1; the load generator here, in another process, with
+granian worker processes sharing the port, default one per core, the index
+follower running in one of them) on 127.0.0.1; the load generator here, in another process, with
 ``--connections`` keep-alive HTTP connections (closed loop, a lean raw-socket
 client: ``http.client`` cost ~0.6 ms of CPU per request on the cores the server
 needs). Phase 1: ``GET /healthz``; phase 2: ``POST /api/v1/lookup/marital-history``
@@ -367,7 +367,7 @@ def render(result: dict, args: argparse.Namespace, audit: dict) -> str:
         f"Index: {args.records:,} synthetic records (sqlite backend); catalog: {args.catalog} of "
         "them archived through `Archive.commit_record` (see the module docstring for why). "
         f"Server: `marriage-archive serve --processes {args.processes} --threads {args.threads}` "
-        "(waitress; one listening socket shared by the processes); load generator: a separate "
+        "(granian workers sharing the port); load generator: a separate "
         f"process, {args.connections} keep-alive connections, closed loop, {args.seconds:.0f} s "
         "per phase, loopback.",
         "",

@@ -6,7 +6,7 @@ For each size: catalog records are generated directly (no images; every era,
 type, both scripts, 15/18-digit IDs, certificate numbers; the generator of
 bench/index_speed.py), turned into IndexDocs and built into a fresh index with
 ``SqliteBackend.rebuild`` (timed: the build rate). Then the real server runs as
-a separate process (``marriage-archive serve`` = waitress + the app), a clerk
+a separate process (``marriage-archive serve`` = granian + the app), a clerk
 logs in, and a fixed mix of query kinds is sent one at a time to the UI's JSON
 search endpoint ``GET /search.json`` (the same code path as the search page;
 session-authenticated, results rendered from the stored documents). Latency is
@@ -258,7 +258,7 @@ def report(runs: list[Run]) -> str:
         f"{__import__('sqlite3').sqlite_version}.",
         "",
         "Path measured: HTTP `GET /search.json` (session login as a clerk) on the real server "
-        "(`marriage-archive serve`, waitress, separate process), one request at a time, "
+        "(`marriage-archive serve`, granian, separate process), one request at a time, "
         "latency at the client. Index: embedded SQLite (`sqlite` backend).",
         "",
         "| records | build (s) | build rate (records/s) | index size (MB) | queries | "

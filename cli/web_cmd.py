@@ -14,7 +14,7 @@ from cli.app import get_settings, main
     "--threads",
     default=None,
     type=click.IntRange(1, 64),
-    help="waitress threads per server process [default: setting SERVE_THREADS, 4].",
+    help="Python threads per server process [default: setting SERVE_THREADS, 4].",
 )
 @click.option(
     "--processes",
@@ -23,7 +23,7 @@ from cli.app import get_settings, main
     help="Server processes sharing the port [default: setting SERVE_PROCESSES, 0 = cores].",
 )
 def serve(host: str, port: int, threads: int | None, processes: int | None) -> None:
-    """Serve the clerk web app and the APIs (waitress); the index follows the catalog."""
+    """Serve the clerk web app and the APIs (granian); the index follows the catalog."""
     from search_api import serve as serve_app
 
     settings = get_settings()

@@ -98,7 +98,7 @@ class Settings(BaseModel):
         0, ge=0, le=64, description="Server processes of `serve`; 0 = number of cores."
     )
     serve_threads: int = Field(
-        4, ge=1, le=64, description="waitress threads per server process (docs/lookup-api.md)."
+        4, ge=1, le=64, description="Python threads per server process (docs/lookup-api.md)."
     )
     cookie_secure: bool = Field(
         False, description="Send the web session cookie over HTTPS only (set true behind TLS)."

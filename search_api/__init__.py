@@ -3,7 +3,7 @@
 Public surface::
 
     create_app(settings=None, test_config=None) -> Flask   # app factory
-    serve(settings, host="127.0.0.1", port=8000)            # waitress + index follower
+    serve(settings, host="127.0.0.1", port=8000)            # granian workers + index follower
     auth.create_user(settings, username, password, role) -> User
     auth.current_user() -> User | None, auth.requires_role(*roles), auth.public
     search.get_backend(settings) -> SearchBackend, search.feed.sync_index(archive, backend)

@@ -1,4 +1,4 @@
-"""The Flask app factory (flaskr style) and the waitress server.
+"""The Flask app factory (flaskr style) and the server (granian workers).
 
 ``create_app`` builds one app: settings, the shared services on
 ``app.extensions["marriage_archive"]`` (settings, archive, search backend,
@@ -8,7 +8,9 @@ that package is present, the JSON API (``search_api.api.init_app``).
 
 from __future__ import annotations
 
+import functools
 import logging
+import multiprocessing.util
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,46 +134,46 @@ def serve(
     threads: int | None = None,
     processes: int | None = None,
 ) -> None:
-    """Serve the app with waitress until SIGTERM/Ctrl-C; the index follows the catalog.
+    """Serve the app until SIGTERM/Ctrl-C (granian workers); the index follows the catalog.
 
-    ``processes`` (default ``settings.serve_process_count``): several processes
-    share one listening socket (``search_api.serving``), one per core by default.
-    ``threads`` per process default to ``settings.serve_threads``.
+    ``processes`` (default ``settings.serve_process_count``) workers share the
+    port (``search_api.serving``), one per core by default; ``threads`` per
+    worker default to ``settings.serve_threads``.
     """
-    from search_api.serving import Supervisor, listening_socket, stop_on_sigterm
+    from search_api.serving import serve_workers
 
-    count = processes or settings.serve_process_count
-    per_process = threads or settings.serve_threads
-    sock = listening_socket(host, port)
     log.info("serving on http://%s:%s", host, port)
-    try:
-        if count == 1:
-            stop_on_sigterm()
-            _serve_socket(settings, sock, per_process, follow_index=True)
-        else:
-            Supervisor(
-                sock,
-                count,
-                lambda s, index: _serve_socket(settings, s, per_process, follow_index=index == 0),
-            ).run()
-    finally:
-        sock.close()
+    serve_workers(
+        functools.partial(worker_app, settings),
+        host,
+        port,
+        processes or settings.serve_process_count,
+        threads or settings.serve_threads,
+    )
 
 
-def _serve_socket(settings: Settings, sock: Any, threads: int, follow_index: bool) -> None:
-    """One server process: build the app, serve ``sock`` until SystemExit/Ctrl-C."""
-    from waitress.server import create_server
+def worker_app(settings: Settings) -> Flask:
+    """The app of one server process, with its index follower and its cleanup at exit.
 
+    Every process starts a follower; the one holding the seat lock follows
+    (``IndexFollower``), so one process writes the index and another takes over
+    when it dies.
+    """
     app = create_app(settings)
     services = services_of(app)
-    if follow_index and services.archive is not None:
-        services.follower = IndexFollower(services.archive, services.search, INDEX_FOLLOW_SECONDS)
+    if services.archive is not None:
+        seat = settings.home / "index_follower.lock"
+        services.follower = IndexFollower(
+            services.archive, services.search, INDEX_FOLLOW_SECONDS, seat=seat
+        )
         services.follower.start()
-    try:
-        server = create_server(app, sockets=[sock], threads=threads, ident="marriage-archive")
-        server.run()  # returns on SystemExit / KeyboardInterrupt in this thread
-    finally:
-        api_state = app.extensions.get("marriage_archive_api")
-        if api_state is not None:
-            api_state.close()
-        services.close()
+    # Run when the worker process ends (multiprocessing's exit hook, after serving stops).
+    multiprocessing.util.Finalize(app, _close_app, args=(app,), exitpriority=10)
+    return app
+
+
+def _close_app(app: Flask) -> None:
+    api_state = app.extensions.get("marriage_archive_api")
+    if api_state is not None:
+        api_state.close()
+    services_of(app).close()

@@ -7,9 +7,12 @@ same document), :func:`rebuild_index` builds it again from every record.
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 from archive import Archive
 from schemas.errors import MarriageArchiveError
@@ -66,13 +69,28 @@ def rebuild_index(archive: Archive, backend: SearchBackend) -> int:
 
 
 class IndexFollower:
-    """Background thread calling :func:`sync_index` every ``interval_s`` seconds."""
+    """Background thread calling :func:`sync_index` every ``interval_s`` seconds.
 
-    def __init__(self, archive: Archive, backend: SearchBackend, interval_s: float = 3.0):
+    ``seat``: a lock file shared by the server processes. Only the process whose
+    follower holds its ``flock`` follows (one writer of the index; two followers
+    could write an older document over a newer one); the others try again every
+    interval, so when the holder dies (the kernel drops its lock) another process
+    takes over within one interval. Without a seat the follower follows at once.
+    """
+
+    def __init__(
+        self,
+        archive: Archive,
+        backend: SearchBackend,
+        interval_s: float = 3.0,
+        seat: Path | None = None,
+    ):
         self.archive = archive
         self.backend = backend
         self.interval_s = interval_s
+        self.seat = seat
         self.last_error: str | None = None
+        self.following = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="index-follower", daemon=True)
 
@@ -87,6 +105,32 @@ class IndexFollower:
             self._thread.join(timeout=10)
 
     def _run(self) -> None:
+        seat_fd = self._take_seat()
+        if seat_fd is None:
+            return  # stopped before this process got the seat
+        self.following.set()
+        try:
+            self._follow()
+        finally:
+            if seat_fd >= 0:
+                os.close(seat_fd)  # releases the flock
+
+    def _take_seat(self) -> int | None:
+        """-1 without a seat; the seat's descriptor once its flock is ours; None if stopped."""
+        if self.seat is None:
+            return -1
+        self.seat.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.seat, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        while not self._stop.is_set():
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return fd
+            except BlockingIOError:
+                self._stop.wait(self.interval_s)
+        os.close(fd)
+        return None
+
+    def _follow(self) -> None:
         while not self._stop.is_set():
             try:
                 sync_index(self.archive, self.backend)

@@ -23,7 +23,7 @@ from schemas.errors import ToolUnavailable
 from schemas.settings import load_settings
 from search_api.api.audit import AuditLog
 from search_api.api.keys import create_key
-from search_api.serving import listening_socket
+from search_api.serving import check_port
 
 VALID_ID = "11010519491231002X"  # GB 11643's own example: valid check character
 
@@ -144,7 +144,7 @@ def test_a_port_in_use_is_refused_with_what_to_do() -> None:
         taken.listen()
         port = taken.getsockname()[1]
         with pytest.raises(ToolUnavailable, match="--port"):
-            listening_socket("127.0.0.1", port)
+            check_port("127.0.0.1", port)
 
 
 @pytest.mark.slow
