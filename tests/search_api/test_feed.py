@@ -52,19 +52,26 @@ def _wait(condition, seconds: float = 10.0) -> bool:
     return False
 
 
-def test_one_follower_holds_the_seat_and_another_takes_over_when_it_stops(
-    app: Flask, tmp_path: Path
-) -> None:
-    # Two followers on one seat file, as two server processes would have (flock
-    # locks belong to open files, so two opens conflict even in one process).
+def _two_on_one_seat(app: Flask, seat: Path) -> tuple[IndexFollower, IndexFollower]:
+    """Two followers on one seat file, as two server processes would have (flock
+    locks belong to open files, so two opens conflict even in one process); the
+    first has taken the seat, the second is started."""
     services = services_of(app)
     assert services.archive is not None
-    seat = tmp_path / "index_follower.lock"
     first = IndexFollower(services.archive, services.search, 0.05, seat=seat)
     second = IndexFollower(services.archive, services.search, 0.05, seat=seat)
     first.start()
     assert _wait(first.following.is_set)
     second.start()
+    return first, second
+
+
+def test_one_follower_holds_the_seat_and_another_takes_over_when_it_stops(
+    app: Flask, tmp_path: Path
+) -> None:
+    services = services_of(app)
+    assert services.archive is not None
+    first, second = _two_on_one_seat(app, tmp_path / "index_follower.lock")
     try:
         time.sleep(0.3)  # several of the second one's attempts
         assert not second.following.is_set(), "two followers at once"
@@ -83,14 +90,7 @@ def test_one_follower_holds_the_seat_and_another_takes_over_when_it_stops(
 def test_a_follower_stopped_while_waiting_for_the_seat_never_follows(
     app: Flask, tmp_path: Path
 ) -> None:
-    services = services_of(app)
-    assert services.archive is not None
-    seat = tmp_path / "index_follower.lock"
-    holder = IndexFollower(services.archive, services.search, 0.05, seat=seat)
-    waiting = IndexFollower(services.archive, services.search, 0.05, seat=seat)
-    holder.start()
-    assert _wait(holder.following.is_set)
-    waiting.start()
+    holder, waiting = _two_on_one_seat(app, tmp_path / "index_follower.lock")
     waiting.stop()
     holder.stop()
     assert not waiting.following.is_set()
