@@ -1,11 +1,13 @@
-"""Reading an ID number cell by cell: a second reading of a row of per-digit cells.
+"""Reading an ID number from its cells: a second reading of a row of per-digit cells.
 
 Review forms print the ID as a row of boxes, one digit each. The row re-read
-(``ocr/reread.py``) recognizes the whole row as one line; here every cell is
-cut out between its vertical rules and recognized alone, so that each digit is
-read without its neighbours (the recognizer's sequence model cannot borrow
-from them). A 15-digit ID has no check character: the cell reading, together
-with the printed birth date and sex it states, is what confirms a row reading.
+(``ocr/reread.py``) recognizes the whole strip as one line, rules painted out;
+here every cell is cut out between its vertical rules, its ink cut tightly
+(specks and rule stubs dropped), scaled to one height and set with its
+neighbours at an even spacing in a line of its own, which is recognized once:
+digits written high, low or against a rule are read on an even baseline. A
+15-digit ID has no check character: this reading, together with the printed
+birth date and sex the ID states, is what confirms a row reading.
 
 The cells are found from the ink, never from template coordinates: rules are
 vertical strokes much taller than the text of the row's label (a digit written
@@ -15,6 +17,7 @@ in a cell is about as tall as that text), spaced evenly.
 from __future__ import annotations
 
 import itertools
+import re
 
 import cv2
 import numpy as np
@@ -147,31 +150,60 @@ def cell_crops(page: np.ndarray, bbox: list[int]) -> list[np.ndarray]:
     return out
 
 
-def digits_of_cells(readings: list[tuple[str, float]]) -> str | None:
-    """The ID the cells spell: one digit (or a final ``X``) per written cell.
+def written_cells(crops: list[np.ndarray]) -> list[np.ndarray] | None:
+    """The cells that hold ink, when they are the first ones of the row.
 
-    Empty cells may only trail (a 15-digit ID in an 18-cell row); a cell read
-    as anything but one digit, or an empty cell between digits, gives None.
+    Empty cells may only trail (a 15-digit ID in an 18-cell row); an empty cell
+    between written ones (a digit lost to the scan) gives None.
     """
-    chars: list[str] = []
-    ended = False
-    for text, _conf in readings:
-        text = V.halfwidth(text).strip().translate(V.DIGIT_CONFUSIONS)
-        if not text:
-            ended = True
-            continue
-        if ended or len(text) != 1 or not (text.isdigit() or text == "X"):
-            return None
-        chars.append(text)
-    return "".join(chars) or None
+    written = [c for c in crops if c.size]
+    if not written or any(not c.size for c in crops[: len(written)]):
+        return None
+    return written
+
+
+def digits_of_line(text: str, cells: int) -> str | None:
+    """The ID a line of ``cells`` written cells reads as: one digit (a final ``X``)
+    per cell, OCR confusions undone; None when the count or a character is off."""
+    chars = re.sub(r"\s+", "", V.halfwidth(text)).translate(V.DIGIT_CONFUSIONS)
+    if len(chars) != cells or not re.fullmatch(r"[0-9]+X?", chars):
+        return None
+    return chars
 
 
 def read_cells(page: np.ndarray, bbox: list[int], engine: OcrEngine) -> str | None:
-    """The ID number read cell by cell from the row at ``bbox``; None when the row
-    has no cells or a cell does not read as one digit."""
-    crops = cell_crops(page, bbox)
-    if not crops:
+    """The ID number read from the row's cells, set in one line of their own
+    (``cells_line``); None when the row has no cells or the reading is not one
+    digit per written cell."""
+    written = written_cells(cell_crops(page, bbox))
+    if written is None:
         return None
-    written = [c for c in crops if c.size]
-    texts = iter(engine.recognize_lines(written))
-    return digits_of_cells([next(texts) if c.size else ("", 0.0) for c in crops])
+    text, _conf = engine.recognize_lines([cells_line(written)])[0]
+    return digits_of_line(text, len(written))
+
+
+# Height the written cells are scaled to before they are set in one line, and
+# the paper left between two of them (in that height): wide enough that the
+# recognizer reads a digit per cell, and no neighbour's ink in any cell.
+LINE_HEIGHT = 48
+GAP = 0.6
+
+
+def cells_line(crops: list[np.ndarray]) -> np.ndarray:
+    """The written cells, each scaled to ``LINE_HEIGHT``, side by side on paper (pure).
+
+    One line costs the recognizer about as much as one of its cells would alone,
+    so the row is read once instead of cell by cell.
+    """
+    scaled = [
+        cv2.resize(c, (max(1, round(c.shape[1] * LINE_HEIGHT / c.shape[0])), LINE_HEIGHT))
+        for c in crops
+    ]
+    paper = [
+        int(v) for v in np.median(np.vstack([s.reshape(-1, s.shape[-1]) for s in scaled]), axis=0)
+    ]
+    gap = np.full((LINE_HEIGHT, int(GAP * LINE_HEIGHT), scaled[0].shape[-1]), paper, np.uint8)
+    parts = [gap]
+    for s in scaled:
+        parts += [s, gap]
+    return np.hstack(parts)

@@ -13,6 +13,7 @@ check character) stays flagged for review.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -67,10 +68,14 @@ def _valid_ids(text: str) -> set[str]:
     joined = re.sub(r"\s+", "", V.halfwidth(text))
     found = {v.printed for v in V.find_ids(joined) if v.valid}
     for run in re.findall(r"[0-9Xx]{16,21}", joined):
-        for size in (15, 18):
+        for size in (18, 15):
+            in_run = set()
             for start in range(len(run) - size + 1):
                 window = run[start : start + size]
-                found |= {v.printed for v in V.find_ids(window) if v.valid}
+                in_run |= {v.printed for v in V.find_ids(window) if v.valid}
+            found |= in_run
+            if in_run and size == 18:
+                break  # 15 of a valid 18 digits (``221987…``) are no reading of their own
     if not found:
         found = _valid_without_specks(joined)
     return found
@@ -114,29 +119,93 @@ def states_printed_facts(reading: Reading, i: int, value: str) -> bool:
     return check.birth_date.isoformat() == party.birth_date and check.sex == party.sex
 
 
-def _row_value(found: list[tuple[set[str], float]], cells: str | None) -> tuple[str, float] | None:
-    """The value the row readings agree on, else an 18-digit one the cells give that
-    no row reading contradicts; with the best confidence of the readings giving it."""
-    values = set().union(*(ids for ids, _ in found))
-    if len(values) == 1:
-        value = next(iter(values))
-    elif cells and len(cells) == 18 and parse_id(cells).valid and values <= {cells}:
-        value = cells  # the check character confirms the cells' reading
+@dataclass(frozen=True)
+class RowReading:
+    """The valid IDs one way of reading the row gives, and its confidence."""
+
+    source: str  # "row" (whole row, three crops), "cells", "detected"
+    ids: frozenset[str]
+    confidence: float
+
+
+def choose_id(readings: list[RowReading]) -> tuple[str, float, int] | None:
+    """The ID the readings give: ``(value, best confidence, how many sources give it)``.
+
+    One valid 18-digit ID wins (its check character confirms it; 15-digit windows
+    of a misread row are no evidence against it); two different ones give None.
+    Among 15-digit IDs the one most sources give wins; a tie goes to the whole-row
+    reading when it gives one value, else to nobody.
+    """
+    eighteen = {v for r in readings for v in r.ids if len(v) == 18}
+    if len(eighteen) > 1:
+        return None
+    support: dict[str, set[str]] = {}
+    for r in readings:
+        for v in r.ids:
+            support.setdefault(v, set()).add(r.source)
+    if eighteen:
+        value = next(iter(eighteen))
+    elif support:
+        most = max(len(s) for s in support.values())
+        top = [v for v, s in support.items() if len(s) == most]
+        row = {v for r in readings if r.source == "row" for v in r.ids}
+        if len(top) > 1 and len(row) == 1 and row <= set(top):
+            top = list(row)
+        if len(top) != 1:
+            return None
+        value = top[0]
     else:
-        return None  # nothing valid, or readings that disagree
-    confs = [conf for ids, conf in found if value in ids]
-    return value, max(confs) if confs else 0.0
+        return None
+    confidence = max(r.confidence for r in readings if value in r.ids)
+    return value, confidence, len(support[value])
+
+
+def _settled(readings: list[RowReading]) -> bool:
+    """True when more readings cannot change the outcome: an 18-digit ID, or a
+    15-digit one that two sources already give."""
+    chosen = choose_id(readings)
+    return chosen is not None and (len(chosen[0]) == 18 or chosen[2] >= 2)
+
+
+# Detection scales a page's shorter side up to about this many pixels: a long,
+# low strip would be blown up many times over, so it is laid on a sheet this tall
+# (and no wider than DETECT_WIDTH) before detection.
+DETECT_HEIGHT = 736
+DETECT_WIDTH = 1600
+
+
+def detection_sheet(strip: np.ndarray) -> np.ndarray:
+    """The strip narrowed to ``DETECT_WIDTH`` at most and laid on top of a sheet of
+    its own paper colour ``DETECT_HEIGHT`` tall (pure)."""
+    scale = min(1.0, DETECT_WIDTH / max(1, strip.shape[1]))
+    if scale < 1.0:
+        strip = cv2.resize(strip, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    below = max(0, DETECT_HEIGHT - strip.shape[0])
+    paper = [int(v) for v in np.median(strip.reshape(-1, strip.shape[-1]), axis=0)]
+    return cv2.copyMakeBorder(strip, 0, below, 0, 0, cv2.BORDER_CONSTANT, value=paper)
+
+
+def detected_row(strip: np.ndarray, engine: OcrEngine) -> tuple[str, float]:
+    """The row as the engine's own detection finds it in the strip (digits the
+    row recognizer merges or drops come back as boxes of their own), left to right."""
+    if strip.size == 0:
+        return "", 0.0
+    lines = sorted(engine.recognize_page(detection_sheet(strip)), key=lambda line: line.bbox[0])
+    if not lines:
+        return "", 0.0
+    return "".join(line.text for line in lines), min(line.confidence for line in lines)
 
 
 def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> int:
     """Re-read unreadable ID fields from their whole row; returns how many were recovered.
 
-    The row is read three times as one line (``_strip``); when that gives no
-    single valid ID, or a 15-digit one (no check character), the row is read
-    again cell by cell (``ocr.id_cells``). A 15-digit re-read is confirmed
-    (``confirmed_by_second_reading``) only when the cells read the same digits
-    and the ID states the printed birth date and sex of its party; otherwise it
-    stays ``id_reread_unconfirmed`` (review).
+    The row is read three times as one line (``_strip``); while that settles
+    nothing (no valid 18-digit ID, no 15-digit one two sources give), it is read
+    cell by cell (``ocr.id_cells``) and then by the engine's own detection on the
+    strip (``detected_row``). A 15-digit re-read is confirmed
+    (``confirmed_by_second_reading``) only when two of these sources read it and
+    the ID states the printed birth date and sex of its party; otherwise it stays
+    ``id_reread_unconfirmed`` (review).
     """
     recovered = 0
     for i, party in enumerate(reading.parties):
@@ -150,19 +219,24 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
         crops = [_strip(page, info.bbox, margin) for margin in (0.25, 0.5)]
         if not crops[0].size:
             continue
-        readings = engine.recognize_lines([remove_vertical_rules(c) for c in crops] + [crops[0]])
-        found = [(_valid_ids(text), conf) for text, conf in readings]
-        values = set().union(*(ids for ids, _ in found))
-        needs_cells = len(values) != 1 or len(next(iter(values))) == 15
-        cells = read_cells(page, info.bbox, engine) if needs_cells else None
-        kept = _row_value(found, cells)
-        if kept is None:
+        texts = engine.recognize_lines([remove_vertical_rules(c) for c in crops] + [crops[0]])
+        readings = [RowReading("row", frozenset(_valid_ids(text)), conf) for text, conf in texts]
+        cells = None
+        if not _settled(readings):
+            cells = read_cells(page, info.bbox, engine)
+            ids = frozenset(_valid_ids(cells)) if cells else frozenset()
+            readings.append(RowReading("cells", ids, 1.0 if ids else 0.0))
+        if not _settled(readings):
+            text, conf = detected_row(remove_vertical_rules(crops[1]), engine)
+            readings.append(RowReading("detected", frozenset(_valid_ids(text)), conf))
+        chosen = choose_id(readings)
+        if chosen is None:
             continue
-        value, confidence = kept
+        value, confidence, sources = chosen
         party.id_number = value
         info.issues = [i for i in info.issues if i not in _RETRY_ISSUES] + ["id_reread"]
         if len(value) == 15:
-            confirmed = cells == value and states_printed_facts(reading, i, value)
+            confirmed = sources >= 2 and states_printed_facts(reading, i, value)
             info.issues.append(
                 "confirmed_by_second_reading" if confirmed else "id_reread_unconfirmed"
             )

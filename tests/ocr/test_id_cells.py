@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.id_cells import cell_crops, digits_of_cells, even_cells, read_cells
+from ocr.id_cells import (
+    LINE_HEIGHT,
+    cell_crops,
+    cells_line,
+    digits_of_line,
+    even_cells,
+    read_cells,
+    written_cells,
+)
 from ocr.reread import reread_ids, states_printed_facts
 from ocr.result import Reading
 from schemas.model import FieldInfo, Party
@@ -40,20 +48,39 @@ def test_evenly_spaced_rules_give_cells_and_other_gaps_do_not():
     assert even_cells([(5, 6)]) == []
 
 
+def _ink(n: int = 1) -> np.ndarray:
+    return np.zeros((10, 8 * n, 3), np.uint8)
+
+
+EMPTY = np.zeros((0, 0, 3), np.uint8)
+
+
+def test_written_cells_may_only_be_followed_by_empty_ones():
+    assert len(written_cells([_ink(), _ink(), EMPTY, EMPTY]) or []) == 2  # 15 of 18 cells
+    assert written_cells([_ink(), EMPTY, _ink()]) is None  # a digit lost between two
+    assert written_cells([EMPTY, EMPTY]) is None  # nothing written
+
+
 @pytest.mark.parametrize(
-    ("texts", "expected"),
+    ("text", "cells", "expected"),
     [
-        ([*"620722700912887", "", "", ""], "620722700912887"),  # 3 empty cells trail
-        (["6", "2", "O", "7"], "6207"),  # O read for 0: an OCR confusion undone
-        (["6", "", "0", "7"], None),  # an empty cell between digits: a digit lost
-        (["6", "20", "7"], None),  # two characters in one cell
-        (["6", "年", "7"], None),  # not a digit
-        (["", ""], None),  # nothing written
-        ([*"62072219780506123", "x"], "62072219780506123X"),
+        ("620722700912887", 15, "620722700912887"),
+        ("6 2 O 7", 4, "6207"),  # O read for 0: an OCR confusion undone
+        ("620722700912887", 18, None),  # 3 written cells not read: no ID of 15
+        ("62072270091288", 15, None),  # a digit lost
+        ("62年7", 4, None),  # not a digit
+        ("62072219780506123x", 18, "62072219780506123X"),
+        ("6207X2", 6, None),  # X only as the last character
     ],
 )
-def test_digits_of_cells(texts, expected):
-    assert digits_of_cells([(t, 0.99 if t else 0.0) for t in texts]) == expected
+def test_digits_of_line(text, cells, expected):
+    assert digits_of_line(text, cells) == expected
+
+
+def test_cells_line_sets_the_cells_side_by_side_on_one_height():
+    line = cells_line([_ink(1), np.zeros((20, 8, 3), np.uint8)])
+    assert line.shape[0] == LINE_HEIGHT
+    assert line.shape[1] > 2 * LINE_HEIGHT * 8 // 20  # the cells and the paper between them
 
 
 def test_a_row_without_cell_rules_has_no_cells():

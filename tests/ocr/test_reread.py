@@ -6,11 +6,21 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.reread import _valid_ids, remove_vertical_rules, reread_ids
+from ocr.reread import (
+    DETECT_HEIGHT,
+    DETECT_WIDTH,
+    RowReading,
+    _valid_ids,
+    choose_id,
+    detection_sheet,
+    remove_vertical_rules,
+    reread_ids,
+)
 from ocr.result import Reading
+from schemas.idnumber import parse_id
 from schemas.model import FieldInfo, Party
 from tests.ocr.conftest import FONT
-from tests.ocr.forms import HUSBAND_ID
+from tests.ocr.forms import HUSBAND_ID, id18
 
 FIFTEEN = "620722700912887"  # a valid 15-digit ID (1970-09-12, male)
 
@@ -73,3 +83,40 @@ def test_an_unreadable_cell_row_is_reread_and_kept_only_when_valid(engines):
     reading.fields["parties[0].id_number"].issues = list(unreadable)
     assert reread_ids(reading, [_cells_page(wrong)], engines["rapidocr"]) == 0
     assert reading.parties[0].id_number is None
+
+
+def test_fifteen_digits_of_a_valid_18_digit_run_are_no_reading_of_their_own():
+    # 19 digits read: a border as a trailing digit; its windows hold the valid ID
+    # and, 3 digits in, a 15-digit window that happens to be a valid date
+    eighteen = id18("620722", "19870406", "186")
+    assert parse_id(eighteen[4:] + "2").valid  # 221987 040618 632: a valid 15-digit ID
+    assert _valid_ids(eighteen + "2") == {eighteen}
+
+
+def _r(source: str, *ids: str, conf: float = 0.9) -> RowReading:
+    return RowReading(source, frozenset(ids), conf)
+
+
+@pytest.mark.parametrize(
+    ("readings", "expected"),
+    [
+        ([_r("row", HUSBAND_ID), _r("row")], (HUSBAND_ID, 0.9, 1)),
+        # an 18-digit ID wins over 15-digit windows; two different ones: nothing
+        ([_r("row", HUSBAND_ID, FIFTEEN), _r("cells", FIFTEEN)], (HUSBAND_ID, 0.9, 1)),
+        ([_r("row", HUSBAND_ID), _r("detected", HUSBAND_ID[:-1] + "0")], None),
+        ([_r("row", FIFTEEN), _r("cells", FIFTEEN, conf=1.0)], (FIFTEEN, 1.0, 2)),
+        # 15 digits: a tie goes to the whole-row reading when it gives one value
+        ([_r("row", FIFTEEN), _r("cells", "620722700912889")], (FIFTEEN, 0.9, 1)),
+        ([_r("row", FIFTEEN, "620722700912889"), _r("cells")], None),
+        ([_r("row"), _r("cells")], None),
+    ],
+)
+def test_choose_id(readings, expected):
+    assert choose_id(readings) == expected
+
+
+def test_a_strip_is_laid_on_a_sheet_detection_does_not_blow_up():
+    strip = np.full((60, 3200, 3), 230, np.uint8)
+    sheet = detection_sheet(strip)
+    assert sheet.shape[:2] == (DETECT_HEIGHT, DETECT_WIDTH)
+    assert (sheet == 230).all()  # the strip's own paper colour
