@@ -95,6 +95,8 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 _YEAR_RUN = re.compile(r"^\s*([0-9OoIlZSB!|]{3,5})(?=\s*[年.\-/])")
+_CN_YEAR_RUN = re.compile(r"^\s*([^\s年]{3,5})(?=\s*年)")
+_CN_SPELLING = str.maketrans("0123456789", "〇一二三四五六七八九")
 _SPLIT_YEAR = re.compile(r"^\s*([0-9]{2})[.,·:]([0-9]{2})(?=\s*[年.\-/])")
 
 
@@ -102,7 +104,8 @@ def year_from_certificate(text: str, cert_year: str | None) -> str | None:
     """The full date of ``text`` with its misread year replaced by the certificate's.
 
     Only when the year as read is one edit away from the certificate's year
-    (``1092年5月3日`` with ``J620722-1992-…``; ``197.6.20`` with ``(87)…``), or split
+    (``1092年5月3日`` with ``J620722-1992-…``; ``197.6.20`` with ``(87)…``;
+    ``一次六一年七月十日`` with ``(61)…``, in Chinese numerals), or split
     by a speck into the certificate's year (``19.89.8.7`` with ``…-1989-…``), and the
     rest of the text then reads as a full date. The result still needs review:
     it is the certificate's year, not the date's.
@@ -112,22 +115,49 @@ def year_from_certificate(text: str, cert_year: str | None) -> str | None:
     if split and cert_year and (split.group(1) + split.group(2)).endswith(cert_year):
         # 19.89.8.7: a speck read inside the year
         text = split.group(1) + split.group(2) + text[split.end() :]
-    m = _YEAR_RUN.match(text)
-    if not m or not cert_year:
+    if not cert_year:
         return None
-    run = m.group(1)
     years = [cert_year] if len(cert_year) == 4 else [f"19{cert_year}", f"20{cert_year}"]
-    fits = [y for y in years if _one_edit(run, y)]
+    m = _YEAR_RUN.match(text)
+    spell: dict[str, str] = {y: y for y in years}
+    if not m:
+        # 一次六一年 (九 read 次) under (61)…: the year in Chinese numerals
+        m = _CN_YEAR_RUN.match(text)
+        spell = {y: y.translate(_CN_SPELLING) for y in years}
+    if not m:
+        return None
+    run = m.group(1).replace("○", "〇").replace("零", "〇")
+    fits = [y for y in years if _one_edit(run, spell[y])]
     if len(fits) != 1:
         return None
-    dates = V.find_dates(fits[0] + text[m.end() :])
+    dates = V.find_dates(spell[fits[0]] + text[m.end() :])
     return dates[0].iso if dates and len(dates[0].iso) == 10 and dates[0].start == 0 else None
+
+
+def _complete_partials(readings: list[Found]) -> None:
+    """A partial reading (``一九六八年五月三十``: the day's end and 日 lost) that a
+    full reading continues (``一九六八年五月三十一日`` in the sign-off) is no other
+    date: it counts as unreadable, and so stands against the full reading only
+    when its characters do not appear there in order."""
+    full = [f for f in readings if f.value is not None and len(str(f.value)) == 10]
+    for reading in readings:
+        value = reading.value
+        if value is None or len(str(value)) == 10:
+            continue
+        if any(
+            str(f.value).startswith(str(value))
+            and consistent_date_text(reading.segment.text, f.segment.text)
+            for f in full
+        ):
+            reading.value = None
+            reading.issues.append("date_partial_of_another_reading")
 
 
 def reconcile_registration_dates(found: list[Found], cert_year: str | None) -> None:
     """Flag full readings that an unreadable labelled date contradicts; repair a year
     one edit away from the certificate's (read or unreadable date), flagged for review."""
     readings = [f for f in found if f.key == "registration_date"]
+    _complete_partials(readings)
     unreadable = [f for f in readings if f.value is None]
     full = [f for f in readings if f.value is not None]
     for reading in full:

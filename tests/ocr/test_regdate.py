@@ -102,6 +102,11 @@ def test_an_unreadable_year_is_taken_from_the_certificate_but_reviewed():
         ("1951.10.8", "83", None),  # two digits apart: not a misread of that year
         ("280年", "80", None),  # no month and day
         ("1092年5月3日", None, None),
+        ("一次六一年七月十日", "61", "1961-07-10"),  # 九 read as 次, Chinese numerals
+        ("一九六一年七月十日", "1961", "1961-07-10"),
+        ("次六一年七月十日", "61", None),  # two edits from 一九六一
+        ("一九七〇年七月十日", "61", None),
+        ("一次六一年七月", "61", None),  # no day
     ],
 )
 def test_year_from_certificate(text, cert_year, expected):
@@ -140,3 +145,18 @@ def test_a_year_split_by_a_speck_is_read_only_as_the_certificates_year():
     assert year_from_certificate("19.89.8.7", "89") == "1989-08-07"
     assert year_from_certificate("19.89.8.7", "1988") is None
     assert year_from_certificate("19.89.8.7", None) is None
+
+
+def test_a_partial_date_the_signoff_continues_gives_way_to_it():
+    # 日 and the last numeral of the day lost in the labelled field: 三十 may be
+    # the 30th or the 31st; the sign-off reads the whole date, in the same characters
+    lines = _with_date("二〇〇五年三月三十", "结婚证字号：J620722-2005-000123")
+    reading = assess(extract_fields(lines + _signoff("二〇〇五年三月三十一日")))
+    assert reading.registration_date == "2005-03-31"
+    assert not [r for r in reading.review_reasons if "registration_date" in r]
+
+
+def test_a_partial_date_the_signoff_contradicts_still_goes_to_review():
+    lines = _with_date("二〇〇五年四月三十", "结婚证字号：J620722-2005-000123")
+    reading = assess(extract_fields(lines + _signoff("二〇〇五年三月三十一日")))
+    assert "registration_date: conflicting_values" in reading.review_reasons
