@@ -9,7 +9,7 @@ from ocr.parties import FIRST, HUSBAND, SECOND, WIFE
 from ocr.result import Reading
 from schemas.idnumber import parse_id
 from schemas.model import FieldInfo, Party, Role, TextLine
-from schemas.names import to_simplified
+from schemas.names import to_simplified, traditional_spelling
 
 if TYPE_CHECKING:
     from ocr.found import Found
@@ -49,28 +49,40 @@ def _role_map(found: list[Found]) -> dict[str, tuple[str, bool]]:
     return mapping
 
 
-def _same(key: str, value: object) -> str:
-    # A certificate number read in either script is one value (號 vs 号 on two pages).
-    return fold(str(value)) if key == "certificate_no" else str(value)
+def _same(key: str, value: object, traditional: bool = False) -> str:
+    """The form in which two readings of one field are compared.
+
+    A certificate number read in either script is one value (號 vs 号 on two
+    pages). On a form written in traditional script a name is compared in that
+    script: OCR answers some traditional glyphs in simplified script, one place
+    at a time (邵福强 in the table, 邵福強 in the sentence). Only where the
+    simplified reading has one traditional spelling (钟 may be 鍾 or 鐘: the
+    readings stay different).
+    """
+    if key == "certificate_no":
+        return fold(str(value))
+    if key == "name" and traditional:
+        return traditional_spelling(str(value)) or str(value)
+    return str(value)
 
 
-def _pick(items: list[Found]) -> Found | None:
+def _pick(items: list[Found], traditional: bool = False) -> Found | None:
     """The value to keep for one field; different readings -> a conflict issue.
 
     Readings that agree with the kept one lend it their confidence (the surest
     of them counts); supporting readings (signatures) only ever do that.
+    ``traditional``: the form is written in traditional script (see :func:`_same`).
     """
     readable = [f for f in items if f.value is not None and not f.support]
     if not readable:
         return next((f for f in items if not f.support), None)
     best = readable[0]
-    if len({_same(f.key, f.value) for f in readable}) > 1:
+    if len({_same(f.key, f.value, traditional) for f in readable}) > 1:
         best.issues.append("conflicting_values")
         return best
+    kept = _same(best.key, best.value, traditional)
     agreeing = [
-        f
-        for f in items
-        if f.value is not None and _same(f.key, f.value) == _same(best.key, best.value)
+        f for f in items if f.value is not None and _same(f.key, f.value, traditional) == kept
     ]
     surest = max(agreeing, key=lambda f: f.confidence)
     if surest.confidence > best.confidence:
@@ -109,8 +121,12 @@ def _party(role: str, picked: dict[str, Found | None]) -> Party:
     )
 
 
-def assemble(found: list[Found], lines: list[TextLine]) -> Reading:
-    """Build the reading: record fields, both parties (husband first), field evidence."""
+def assemble(found: list[Found], lines: list[TextLine], traditional: bool = False) -> Reading:
+    """Build the reading: record fields, both parties (husband first), field evidence.
+
+    ``traditional``: the form is written in traditional script (names read in
+    either script are compared in it, :func:`_same`).
+    """
     reading = Reading(lines=list(lines))
     roles = _role_map(found)
     for key in RECORD_FIELDS:
@@ -130,7 +146,7 @@ def assemble(found: list[Found], lines: list[TextLine]) -> Reading:
             for f in items:
                 if f.slot is not None and roles[f.slot][1]:
                     f.issues.append("role_by_order")
-            picked_fields[key] = _pick(items)
+            picked_fields[key] = _pick(items, traditional)
             if picked_fields[key] is not None:
                 reading.fields[f"parties[{index}].{key}"] = _info(picked_fields[key])  # type: ignore[arg-type]
         reading.parties.append(_party(role, picked_fields))

@@ -237,10 +237,11 @@ def extract_fields(lines: list[TextLine]) -> Reading:
     _order_slots(found)
     from ocr.assemble import assemble, birth_dates_from_ids
 
-    reading = assemble(found, lines)
+    traditional = is_traditional_document(lines)
+    reading = assemble(found, lines, traditional)
     if not any(s.label is not None and s.label.key == "birth_date" for s in segments):
         birth_dates_from_ids(reading)
-    reading.traditional = is_traditional_document(lines)
+    reading.traditional = traditional
     if reading.certificate_no:
         reading.certificate_no = in_document_script(reading.certificate_no, reading.traditional)
     if reading.traditional:

@@ -37,8 +37,11 @@ _CONNECTOR = re.compile(
     rf"(?:[与與和同及興]|(?<=[）)])\S)(?={_CJK}{{2,4}}?{_MARK}[（(]?[男女](?!方))"
 )
 _END = re.compile(r"[）)]|自[愿願]?[结結离離]|申[请請]|的婚姻|[双雙]方")
+# The unit 歲 / 岁 as OCR answers it on handwriting (崴, 葳, 蕨, 茂, 威): measured on the
+# dev corpora (二十四蕨）, 二十八茂); the numeral before it is what counts.
+_AGE_UNIT = "岁歲崴葳蕨茂威"
 _AGE = re.compile(
-    r"^[，,、（(]*年?(?P<age>[0-9一二三四五六七八九十]{1,4})(?:[周週]?[岁歲崴]|[）),，住])"
+    rf"^[，,、（(]*年?(?P<age>[0-9一二三四五六七八九十]{{1,4}})(?:[周週]?[{_AGE_UNIT}]|[）),，住])"
 )
 _REACH = 90  # characters a party's details may span
 

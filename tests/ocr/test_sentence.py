@@ -175,3 +175,89 @@ def test_names_set_off_by_commas_are_read():
     )
     assert (values[("husband", "name")], values[("wife", "name")]) == ("张建国", "李秀英")
     assert (values[("husband", "sex")], values[("wife", "sex")]) == ("M", "F")
+
+
+@pytest.mark.parametrize("unit", ["歲", "崴", "蕨", "茂", "葳"])
+def test_an_age_whose_unit_ocr_misread_is_still_the_age(unit):
+    # 兹有火喜發（男，二十四歲）與陶霞娟（女，六十二歲）: handwritten 歲 comes back as a
+    # look-alike; the numeral before it is the age all the same.
+    values = _by_slot(
+        [line(f"兹有火喜發（男，二十四{unit}）與陶霞娟（女，六十二{unit}）自願離婚", 100, 200)]
+    )
+    assert values[("husband", "age")] == 24
+    assert values[("wife", "age")] == 62
+
+
+def test_a_numeral_before_a_date_unit_is_not_an_age():
+    # 二十四日 is a day, not an age: the sentence gives no age for this party.
+    values = _by_slot(
+        [line("兹有张建国（男，二十四日）与李秀英（女，二十三岁）自愿结婚", 100, 200)]
+    )
+    assert ("husband", "age") not in values
+    assert values[("wife", "age")] == 23
+
+
+def _traditional_table_and_sentence(table_name: str, sentence_name: str) -> list:
+    return [
+        line("結婚登記申請書", 700, 60),
+        line("男方", 600, 150),
+        line("女方", 1200, 150),
+        line("姓名", 200, 220),
+        line(table_name, 600, 220, conf=0.93),
+        line("劉淑貞", 1200, 220),
+        line("性別", 200, 300),
+        line("男", 600, 300),
+        line("女", 1200, 300),
+        line("年齡", 200, 380),
+        line("二十五歲", 600, 380),
+        line("二十二歲", 1200, 380),
+        line("民族", 200, 460),
+        line("漢", 600, 460),
+        line("漢", 1200, 460),
+        line(
+            f"茲有{sentence_name}（男，二十五歲）與劉淑貞（女，二十二歲）自願結婚，經審查合於"
+            "《中華人民共和國婚姻法》關於結婚的規定，發給此證。",
+            100,
+            900,
+            conf=0.97,
+        ),
+        line("登記日期：一九五三年三月十二日", 200, 1100),
+        line("證號：高民婚字第032號", 1200, 1100),
+    ]
+
+
+def test_a_name_read_in_either_script_on_a_traditional_form_is_one_name():
+    # 邵福強 on a 1950s form: the table cell was answered 邵福强, the sentence 邵福強.
+    reading = assess(extract_fields(_traditional_table_and_sentence("邵福强", "邵福強")))
+    assert reading.traditional
+    assert reading.parties[0].name == "邵福強"
+    issues = reading.fields["parties[0].name"].issues
+    assert "conflicting_values" not in issues
+    # the surer reading of the same name counts (0.97 in the sentence)
+    assert reading.fields["parties[0].name"].confidence == pytest.approx(0.97)
+
+
+def test_an_ambiguous_simplified_reading_still_conflicts_on_a_traditional_form():
+    # 钟 is 鍾 or 鐘: the table's 钟榮明 does not tell which, the sentence says 鐘.
+    reading = assess(extract_fields(_traditional_table_and_sentence("钟榮明", "鐘榮明")))
+    assert "parties[0].name: conflicting_values" in reading.review_reasons
+
+
+def test_different_characters_still_conflict_on_a_traditional_form():
+    reading = assess(extract_fields(_traditional_table_and_sentence("邵福強", "邵福康")))
+    assert "parties[0].name: conflicting_values" in reading.review_reasons
+
+
+def test_script_variants_on_a_simplified_form_still_conflict():
+    # On a form in simplified script a traditional answer is not the printed name.
+    table = [
+        line("男方", 200, 150),
+        line("姓名", 200, 220),
+        line("张建国", 500, 220),
+        line("性别", 900, 220),
+        line("男", 1100, 220),
+    ]
+    sentence = [line("兹有張建國（男，27岁）与李秀英（女，25岁）自愿结婚", 100, 900)]
+    reading = assess(extract_fields(table + sentence))
+    assert not reading.traditional
+    assert "parties[0].name: conflicting_values" in reading.review_reasons
