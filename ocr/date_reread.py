@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
@@ -26,7 +27,7 @@ from ocr.engine import OcrEngine
 from ocr.layout import Segment, is_vertical, same_row, segment_lines
 from ocr.regdate import consistent_date_text, year_from_certificate
 from ocr.result import Reading, era_of
-from ocr.rules import certificate_year
+from ocr.rules import certificate_year, type_from_certificate
 from schemas.model import FieldInfo
 
 log = logging.getLogger("marriage_archive.ocr")
@@ -184,6 +185,44 @@ def _confirm_repair(info: FieldInfo, current: str, texts: list[tuple[str, float]
     return True
 
 
+def _another_possible_year(text: str, current: str) -> bool:
+    """True when ``text`` reads as a date in another year a registration could
+    have (``2008-03-17`` under a 2009 certificate): a real disagreement for a
+    clerk, not a misread year (``1905``, ``1092``, ``19.89``, ``一次六一``)."""
+    latest = date.today().year
+    return any(
+        d.iso[:4] != current[:4] and V.EARLIEST_REGISTRATION.year <= int(d.iso[:4]) <= latest
+        for d in V.find_dates(text)
+    )
+
+
+def _confirm_certificate_year(
+    info: FieldInfo,
+    current: str,
+    readings: list[tuple[str, float, str]],
+    certificate_no: str | None,
+) -> bool:
+    """A year taken from the certificate stands when the year as read is no year a
+    registration could have (``1905.8.21`` or ``19.89.8.7`` under ``J…-1989-…``,
+    ``一次六一年`` under ``(61)…``), both crops read the same month and day with a
+    year one edit from the certificate's (``dates_read``), and the certificate is
+    an original one (J/L, or a local number), whose year is the registration's: a
+    reissue (BJ/BL) carries the year it was reissued. True when confirmed."""
+    if "date_year_from_certificate" not in info.issues:
+        return False
+    if "conflicting_values" in info.issues or "date_digits_normalized" in info.issues:
+        return False  # other readings disagree, or a month or day needed repair
+    if type_from_certificate(certificate_no) == "reissue":
+        return False
+    if len(readings) < 2 or any(value != current for value, _, _ in readings):
+        return False
+    if any(_another_possible_year(text, current) for _, _, text in readings):
+        return False
+    info.issues = [i for i in info.issues if i not in _REPAIRS and i != f"{KEY}_unreadable"]
+    info.issues.append("date_year_confirmed")
+    return True
+
+
 def reread_registration_date(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> bool:
     """Re-read the registration date from its crop; True when the reading changed.
 
@@ -211,7 +250,9 @@ def reread_registration_date(reading: Reading, pages: list[np.ndarray], engine: 
         if info is None or not values:
             return False
         if current in values:
-            return _confirm_repair(info, current, recognized)
+            if _confirm_repair(info, current, recognized):
+                return True
+            return _confirm_certificate_year(info, current, readings, reading.certificate_no)
         info.issues.append("conflicting_values")
         return True
     agreed = agreed_date(readings)

@@ -95,6 +95,7 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 _YEAR_RUN = re.compile(r"^\s*([0-9OoIlZSB!|]{3,5})(?=\s*[年.\-/])")
+_LEADING_MARKS = re.compile(r"^[\s:;,.]+")
 _CN_YEAR_RUN = re.compile(r"^\s*([^\s年]{3,5})(?=\s*年)")
 _CN_SPELLING = str.maketrans("0123456789", "〇一二三四五六七八九")
 _SPLIT_YEAR = re.compile(r"^\s*([0-9]{2})[.,·:]([0-9]{2})(?=\s*[年.\-/])")
@@ -110,7 +111,7 @@ def year_from_certificate(text: str, cert_year: str | None) -> str | None:
     rest of the text then reads as a full date. The result still needs review:
     it is the certificate's year, not the date's.
     """
-    text = V.halfwidth(text)
+    text = _LEADING_MARKS.sub("", V.halfwidth(text))  # a label's colon at the crop's edge
     split = _SPLIT_YEAR.match(text)
     if split and cert_year and (split.group(1) + split.group(2)).endswith(cert_year):
         # 19.89.8.7: a speck read inside the year

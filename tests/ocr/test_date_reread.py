@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from ocr.date_reread import _fits, agreed_date, dates_read, reread_registration_date
+from ocr.date_reread import (
+    _another_possible_year,
+    _fits,
+    agreed_date,
+    dates_read,
+    reread_registration_date,
+)
 from ocr.result import Reading
 from schemas.model import FieldInfo
 from tests.ocr.conftest import render_page
@@ -134,3 +140,47 @@ def test_a_repair_stays_for_review_when_the_crops_do_not_read_the_date_cleanly(e
     reading = _reading(lines, "2005-03-12", ["date_year_from_certificate"])
     assert not reread_registration_date(reading, [page], engines["rapidocr"])
     assert reading.fields["registration_date"].issues == ["date_year_from_certificate"]
+
+
+@pytest.mark.parametrize(
+    ("text", "current", "expected"),
+    [
+        ("2008-03-17", "2009-03-17", True),  # a year a registration could have
+        ("1905.8.21", "1995-08-21", False),  # before any registration: a misread
+        ("2905年3月12日", "2005-03-12", False),  # no real date at all
+        ("19.89.8.7", "1989-08-07", False),
+        ("2005年3月12日", "2005-03-12", False),  # the same year
+    ],
+)
+def test_another_possible_year(text, current, expected):
+    assert _another_possible_year(text, current) is expected
+
+
+def _repaired(printed: str, certificate: str) -> tuple[Reading, list]:
+    lines = _form(printed)
+    reading = _reading(lines, "2005-03-12", ["date_year_from_certificate"])
+    reading.certificate_no = certificate
+    return reading, [render_page(lines, size=(1600, 320))]
+
+
+@pytest.mark.slow
+def test_a_misread_year_taken_from_the_certificate_is_confirmed_by_both_crops(engines):
+    # 2905 is no year: both crops read 3月12日 with a year one edit from the certificate's
+    reading, pages = _repaired("2905年3月12日", "J620722-2005-000123")
+    assert reread_registration_date(reading, pages, engines["rapidocr"])
+    assert reading.registration_date == "2005-03-12"
+    assert reading.fields["registration_date"].issues == ["date_year_confirmed"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("printed", "certificate"),
+    [
+        ("2004年3月12日", "J620722-2005-000123"),  # a real other year: for a clerk
+        ("2905年3月12日", "BJ620722-2005-000123"),  # a reissue carries the reissue year
+    ],
+)
+def test_a_year_from_the_certificate_stays_for_review(engines, printed, certificate):
+    reading, pages = _repaired(printed, certificate)
+    reread_registration_date(reading, pages, engines["rapidocr"])
+    assert "date_year_from_certificate" in reading.fields["registration_date"].issues

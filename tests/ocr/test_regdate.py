@@ -107,6 +107,7 @@ def test_an_unreadable_year_is_taken_from_the_certificate_but_reviewed():
         ("次六一年七月十日", "61", None),  # two edits from 一九六一
         ("一九七〇年七月十日", "61", None),
         ("一次六一年七月", "61", None),  # no day
+        ("：1092年5月3日", "1992", "1992-05-03"),  # the label's colon at the crop's edge
     ],
 )
 def test_year_from_certificate(text, cert_year, expected):
