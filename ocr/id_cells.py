@@ -32,6 +32,8 @@ RULE_HEIGHTS = 1.5
 WINDOW_HEIGHTS = 1.5
 # Cells are spaced evenly: a gap between rules this far from the median is no cell.
 SPACING_TOLERANCE = 0.25
+# A pixel is ink when it is darker than this share of the paper's brightness.
+INK_SHARE = 0.75
 # A row of fewer cells is no ID row (15 digits at least, a few may be lost).
 MIN_CELLS = 12
 
@@ -125,7 +127,10 @@ def cell_crops(page: np.ndarray, bbox: list[int]) -> list[np.ndarray]:
     if window.size == 0 or h <= 0:
         return []
     gray = _gray(window)
-    ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    # ink: clearly darker than the paper (Otsu would split the dark rules from
+    # faint pencil or grey print and lose the digits)
+    paper = float(np.median(gray))
+    ink = np.where(gray < INK_SHARE * paper, 255, 0).astype(np.uint8)
     tall = max(3, int(RULE_HEIGHTS * h))
     rules = cv2.morphologyEx(
         ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, tall))

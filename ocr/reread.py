@@ -105,8 +105,9 @@ def _valid_without_specks(joined: str) -> set[str]:
 def states_printed_facts(reading: Reading, i: int, value: str) -> bool:
     """True when the ID states the birth date and sex printed for party ``i``.
 
-    Both must be printed and read surely: a 15-digit ID has no check character,
-    and these are the parts of it that other fields of the form can confirm.
+    Both must be printed and read surely (the birth date at least to the month):
+    a 15-digit ID has no check character, and these are the parts of it that
+    other fields of the form can confirm.
     """
     party, check = reading.parties[i], parse_id(value)
     born = reading.fields.get(f"parties[{i}].birth_date")
@@ -116,7 +117,14 @@ def states_printed_facts(reading: Reading, i: int, value: str) -> bool:
         return False
     if born.confidence < min_confidence("birth_date"):
         return False
-    return check.birth_date.isoformat() == party.birth_date and check.sex == party.sex
+    # 出生年月 forms print the year and month only: those must match, and the day
+    # rests on the two readings that agree
+    printed = party.birth_date
+    return (
+        len(printed) >= 7
+        and check.birth_date.isoformat().startswith(printed)
+        and (check.sex == party.sex)
+    )
 
 
 @dataclass(frozen=True)

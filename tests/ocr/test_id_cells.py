@@ -107,7 +107,9 @@ def _reading(birth_date: str | None, sex: str | None, born_issues=()) -> Reading
         ("1970-09-12", "M", (), True),
         ("1970-09-13", "M", (), False),  # another day printed
         ("1970-09-12", "F", (), False),  # the sequence is odd: a man's ID
-        ("1970-09", "M", (), False),  # a partial date confirms too little
+        ("1970-09", "M", (), True),  # 出生年月: year and month printed, and they match
+        ("1970-10", "M", (), False),
+        ("1970", "M", (), False),  # a year alone confirms too little
         (None, "M", (), False),  # nothing printed to compare with
         ("1970-09-12", None, (), False),
         ("1970-09-12", "M", ("birth_date_from_id",), False),  # read from the ID itself
