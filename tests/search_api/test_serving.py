@@ -23,7 +23,7 @@ from schemas.errors import ToolUnavailable
 from schemas.settings import load_settings
 from search_api.api.audit import AuditLog
 from search_api.api.keys import create_key
-from search_api.serving import check_port
+from search_api.serving import STOP_GRACE_S, check_port
 
 VALID_ID = "11010519491231002X"  # GB 11643's own example: valid check character
 
@@ -79,7 +79,9 @@ def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, int, str, Path]]:
     }
     cmd = [sys.executable, "-m", "cli", "serve", "--port", str(port), "--processes", "2"]
     with (tmp_path / "serve.log").open("w") as log_file:
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log_file)
+        proc = subprocess.Popen(  # its own process group, as a shell gives a command
+            cmd, env=env, stdout=subprocess.DEVNULL, stderr=log_file, start_new_session=True
+        )
         try:
             _wait_healthy(port, proc)
             yield proc, port, key, home
@@ -125,6 +127,20 @@ def test_rate_limit_holds_across_processes_and_sigterm_stops_all(served) -> None
         assert result.ok and log.count() == 8  # one entry per call, allowed or refused
     finally:
         log.close()
+
+
+@pytest.mark.slow
+def test_ctrl_c_in_a_terminal_stops_every_process_without_killing_any(served) -> None:
+    proc, _, _, home = served
+    children = _children(proc)
+    started = time.monotonic()
+    os.killpg(proc.pid, signal.SIGINT)  # a terminal's Ctrl-C reaches the whole process group
+    code = proc.wait(timeout=60)
+    log = (home.parent / "serve.log").read_text()[-3000:]
+    assert code == 0, log
+    assert _gone(children), "a server process outlived Ctrl-C"
+    # Killed workers would show as the main process waiting out its grace period.
+    assert time.monotonic() - started < STOP_GRACE_S, f"a worker had to be killed: {log}"
 
 
 @pytest.mark.slow
