@@ -14,6 +14,7 @@ from ocr.reread import reread_ids
 from ocr.result import Reading
 from ocr.review import assess
 from ocr.second_opinion import apply_second_opinion
+from ocr.sentence_band import recover_sentence_lines
 from schemas.model import TextLine
 
 log = logging.getLogger("marriage_archive.ocr")
@@ -39,12 +40,15 @@ def read_record(
     Bounding boxes refer to those pages' pixels. With ``second_opinion`` the ID
     numbers, dates and certificate number are re-read by that engine and a
     disagreement sends the record to review. Unreadable IDs and the registration
-    date are re-read from crops of their own (ocr/reread.py, ocr/date_reread.py).
+    date are re-read from crops of their own (ocr/reread.py, ocr/date_reread.py);
+    a certificate sentence the page detection lost is detected again in its band
+    (ocr/sentence_band.py).
     ``lines``: the pages' lines when already recognized (``recognize_pages``);
     the re-reads still run on ``pages``.
     """
     if lines is None:
         lines = recognize_pages(pages, engine)
+    lines = recover_sentence_lines(lines, pages, engine)
     reading = extract_fields(lines)
     reread_ids(reading, pages, engine)
     reread_registration_date(reading, pages, engine)
