@@ -176,15 +176,16 @@ def digits_of_line(text: str, cells: int) -> str | None:
     return chars
 
 
-def read_cells(page: np.ndarray, bbox: list[int], engine: OcrEngine) -> str | None:
+def read_cells(page: np.ndarray, bbox: list[int], engine: OcrEngine) -> tuple[str | None, float]:
     """The ID number read from the row's cells, set in one line of their own
-    (``cells_line``); None when the row has no cells or the reading is not one
-    digit per written cell."""
+    (``cells_line``), with the recognizer's confidence; ``(None, 0.0)`` when the row
+    has no cells or the reading is not one digit per written cell."""
     written = written_cells(cell_crops(page, bbox))
     if written is None:
-        return None
-    text, _conf = engine.recognize_lines([cells_line(written)])[0]
-    return digits_of_line(text, len(written))
+        return None, 0.0
+    text, conf = engine.recognize_lines([cells_line(written)])[0]
+    digits = digits_of_line(text, len(written))
+    return (digits, conf) if digits else (None, 0.0)
 
 
 # Height the written cells are scaled to before they are set in one line, and

@@ -229,11 +229,10 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
             continue
         texts = engine.recognize_lines([remove_vertical_rules(c) for c in crops] + [crops[0]])
         readings = [RowReading("row", frozenset(_valid_ids(text)), conf) for text, conf in texts]
-        cells = None
         if not _settled(readings):
-            cells = read_cells(page, info.bbox, engine)
+            cells, conf = read_cells(page, info.bbox, engine)
             ids = frozenset(_valid_ids(cells)) if cells else frozenset()
-            readings.append(RowReading("cells", ids, 1.0 if ids else 0.0))
+            readings.append(RowReading("cells", ids, conf))
         if not _settled(readings):
             text, conf = detected_row(remove_vertical_rules(crops[1]), engine)
             readings.append(RowReading("detected", frozenset(_valid_ids(text)), conf))

@@ -124,8 +124,10 @@ def test_an_id_states_the_printed_birth_date_and_sex(birth_date, sex, born_issue
 def test_cells_are_read_one_by_one(engines):
     page = _cells_page(FIFTEEN)
     assert len(cell_crops(page, LABEL_BOX)) == 18
-    assert read_cells(page, LABEL_BOX, engines["rapidocr"]) == FIFTEEN
-    assert read_cells(_cells_page(HUSBAND_ID), LABEL_BOX, engines["rapidocr"]) == HUSBAND_ID
+    assert read_cells(page, LABEL_BOX, engines["rapidocr"])[0] == FIFTEEN
+    assert read_cells(_cells_page(HUSBAND_ID), LABEL_BOX, engines["rapidocr"])[0] == HUSBAND_ID
+    blank = np.full((200, 1500, 3), 255, np.uint8)
+    assert read_cells(blank, LABEL_BOX, engines["rapidocr"]) == (None, 0.0)
 
 
 @pytest.mark.slow
