@@ -80,3 +80,33 @@ def test_openvino_and_onnxruntime_read_a_page_the_same():
     assert "王秀英" in joined and HUSBAND_ID in joined and "2005年3月12日" in joined
     assert [(a.text, a.bbox) for a in ov] == [(b.text, b.bbox) for b in ort]
     assert all(abs(a.confidence - b.confidence) < 1e-3 for a, b in zip(ov, ort, strict=True))
+
+
+def test_normalization_table_gives_rapidocrs_own_detector_tensor_bit_for_bit():
+    from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+
+    from ocr.rapidocr_engine import normalization_table
+    from tests.ocr.conftest import render_page
+    from tests.ocr.forms import two_column_form
+
+    op = DetPreProcess(736, "min", [0.5, 0.5, 0.5], [0.5, 0.5, 0.5])
+    table = normalization_table(op.scale, op.mean, op.std)
+    every_byte = np.arange(256, dtype=np.uint8).reshape(16, 16, 1).repeat(3, axis=2)
+    assert np.array_equal(cv2_lut(every_byte, table), op.normalize(every_byte).astype(np.float32))
+    assert table[0, 0, 0] == -1.0 and table[0, 255, 0] == 1.0  # 0 -> -1, 255 -> +1
+
+    engine = RapidOcrEngine(load_settings(environ={}))
+    try:
+        page = np.ascontiguousarray(render_page(two_column_form())[:600, :900])
+        ours = engine._ocr.text_det.get_preprocess(900)(page)
+        theirs = DetPreProcess(736, "min", [0.5, 0.5, 0.5], [0.5, 0.5, 0.5])(page)
+        assert ours.dtype == theirs.dtype == np.float32
+        assert np.array_equal(ours, theirs)
+    finally:
+        engine.close()
+
+
+def cv2_lut(image: np.ndarray, table: np.ndarray) -> np.ndarray:
+    import cv2
+
+    return cv2.LUT(image, table)
