@@ -243,7 +243,12 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
         party.id_number = value
         info.issues = [i for i in info.issues if i not in _RETRY_ISSUES] + ["id_reread"]
         if len(value) == 15:
-            confirmed = sources >= 2 and states_printed_facts(reading, i, value)
+            # the region must be a listed one: nothing else on the form states it
+            confirmed = (
+                sources >= 2
+                and states_printed_facts(reading, i, value)
+                and not parse_id(value).warnings
+            )
             info.issues.append(
                 "confirmed_by_second_reading" if confirmed else "id_reread_unconfirmed"
             )

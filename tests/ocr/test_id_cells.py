@@ -145,3 +145,13 @@ def test_a_15_digit_reread_is_confirmed_only_by_cells_and_printed_facts(engines)
     assert reread_ids(other, [page], engines["rapidocr"]) == 1
     assert other.parties[0].id_number == FIFTEEN
     assert "id_reread_unconfirmed" in other.fields["parties[0].id_number"].issues
+
+
+@pytest.mark.slow
+def test_a_15_digit_reread_with_an_unlisted_region_is_not_confirmed(engines):
+    # 629999 is no county of the division table: nothing on the form confirms it
+    unlisted = "629999700912887"
+    reading = _reading("1970-09-12", "M")
+    assert reread_ids(reading, [_cells_page(unlisted)], engines["rapidocr"]) == 1
+    assert reading.parties[0].id_number == unlisted
+    assert "id_reread_unconfirmed" in reading.fields["parties[0].id_number"].issues
