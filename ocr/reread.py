@@ -5,9 +5,12 @@ leaving a few of the 15 or 18, or none at all. Recognition of the whole row
 (from the label, or the first detected digit, to the right edge of the page)
 reads them far better, once the cells' vertical rules are painted out: the
 rules are otherwise read as ``1``. The result is kept only if it is a valid ID
-and both readings (with and without the rules) that give one agree; an
-18-digit re-read is confirmed by its check character, a 15-digit one (no
-check character) stays flagged for review.
+and the readings that give one agree; an 18-digit re-read is confirmed by its
+check character. A 15-digit one (no check character) is confirmed only by a
+second, different reading of the same digits (the row's cells set in a line of
+their own, ``ocr.id_cells``, or the engine's detection on the strip) together
+with the printed birth date and sex the ID states; otherwise it stays flagged
+for review.
 """
 
 from __future__ import annotations
