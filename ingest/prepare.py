@@ -14,7 +14,6 @@ recognition image (red seals painted out, :mod:`ingest.seal`) share one geometry
 
 from __future__ import annotations
 
-import itertools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,12 +33,7 @@ SKEW_MIN_CONFIDENCE = 0.15
 FAMILY_MIN_CONFIDENCE = 0.30
 FLIP_MIN_MARGIN = 0.5  # evidence lead per readable crop (see rotation_evidence)
 CLEAR_MARGIN = 1.0  # a lead this large on the first crops needs no more reading
-# One line whose four readings lead by this much decides alone (the most a lead can be
-# is 2: upright and counter-clockwise readings perfect, the other two nil). Measured on
-# 109 stress pages (every quarter turn, era and layout) + dev pages: a first line that
-# led the wrong way never led by more than 0.69; 64% of first lines lead by >= 1.5.
-SURE_MARGIN = 1.5
-PROBE_STEP = 2  # lines read per scorer call after the first, until the vote is clear
+PROBE_STEP = 2  # lines read per scorer call, until the vote is clear
 MAX_PROBE_CROPS = 6
 PROBE_HEIGHT = 48
 PROBE_MAX_WIDTH = 320  # the recognizer's native input width: about 7 characters
@@ -135,10 +129,9 @@ def _find_rotation(
     a crop that then stands tall is taken as a column of vertical writing (the
     1950s forms) and laid out as a row of its character cells. Each crop's four
     readings vote (:func:`rotation_evidence`); the winner must lead the runner-up
-    by FLIP_MIN_MARGIN per readable crop. The best line is read first and decides
-    alone when its lead is SURE_MARGIN; then lines are read up to PROBE_STEP at a
-    time, best first, until the vote is clear (recognition is most of the cost of
-    preparing a page).
+    by FLIP_MIN_MARGIN per readable crop. Lines are read PROBE_STEP at a time, best
+    first, until the vote is clear (recognition is most of the cost of preparing a
+    page).
     """
     if scorer is None:
         return None, 0.0
@@ -146,27 +139,15 @@ def _find_rotation(
     crops = _line_crops(straight_gray, _probe_blobs(text), scale)
     per_crop: list[dict[int, float]] = []
     rotation, margin, readable = 0, 0.0, 0
-    for start, stop in probe_steps(len(crops)):
-        per_crop += _read_hypotheses(crops[start:stop], scorer)
+    for start in range(0, len(crops), PROBE_STEP):
+        per_crop += _read_hypotheses(crops[start : start + PROBE_STEP], scorer)
         rotation, margin, readable = _vote(per_crop)
-        if readable == 1 == len(per_crop) and margin >= SURE_MARGIN:
-            break
         if readable >= PROBE_STEP and margin >= CLEAR_MARGIN:
             break
     confidence = round(min(1.0, max(0.0, margin / (2 * CLEAR_MARGIN))), 3)
     if not readable or margin < FLIP_MIN_MARGIN:
         return None, confidence
     return rotation, confidence
-
-
-def probe_steps(count: int) -> list[tuple[int, int]]:
-    """(start, stop) of the crops read per scorer call: the first alone, then PROBE_STEP.
-
-    After the second call the first PROBE_STEP crops are read, as in one call before.
-    """
-    if count == 0:
-        return []
-    return list(itertools.pairwise(sorted({0, 1, *range(PROBE_STEP, count, PROBE_STEP), count})))
 
 
 def _read_hypotheses(crops: list[np.ndarray], scorer: LineScorer) -> list[dict[int, float]]:

@@ -17,7 +17,6 @@ from ingest.prepare import (
     WARN_ORIENTATION,
     _character_cells,
     prepare_page,
-    probe_steps,
     rotation_evidence,
 )
 
@@ -158,28 +157,3 @@ def test_synth_page_is_made_upright(scorer, era, layout, dpi, rotation, skew, se
     assert WARN_ORIENTATION not in prepared.warnings
     assert prepared.rotation == rotation
     assert abs(prepared.skew_deg - skew) <= 0.5
-
-
-def test_the_probe_reads_the_first_line_alone_then_two_at_a_time() -> None:
-    assert probe_steps(0) == []
-    assert probe_steps(1) == [(0, 1)]
-    assert probe_steps(3) == [(0, 1), (1, 2), (2, 3)]
-    assert probe_steps(6) == [(0, 1), (1, 2), (2, 4), (4, 6)]
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
-def test_a_clearly_printed_page_reads_its_best_line_first_and_alone(scorer, rotation) -> None:
-    calls: list[int] = []
-
-    def counting(crops):
-        calls.append(len(crops))
-        return scorer(crops)
-
-    prepared = prepare_page(synth_page("2000+", "review_form", 300, rotation, 2.0, 11), counting)
-    assert WARN_ORIENTATION not in prepared.warnings
-    assert prepared.rotation == rotation
-    assert calls[0] == 4  # one line under the four hypotheses
-    assert sum(calls) <= 8  # never more than the two lines read before
-    if rotation == 180:  # its best line leads by far: nothing more is read
-        assert calls == [4]
