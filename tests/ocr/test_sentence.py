@@ -120,14 +120,19 @@ def test_sentence_agreeing_with_the_table_confirms_an_unsure_name():
     assert "low_confidence: parties[0].name" not in both.review_reasons
 
 
-def test_sentence_disagreeing_with_the_table_is_a_conflict():
-    table = [
+def _zhang_jianguo_table() -> list:
+    """A simplified-script table naming the husband 张建国."""
+    return [
         line("男方", 200, 150),
         line("姓名", 200, 220),
         line("张建国", 500, 220),
         line("性别", 900, 220),
         line("男", 1100, 220),
     ]
+
+
+def test_sentence_disagreeing_with_the_table_is_a_conflict():
+    table = _zhang_jianguo_table()
     sentence = [line("兹有张建图（男，27岁）与李秀英（女，25岁）自愿结婚", 100, 900)]
     reading = assess(extract_fields(table + sentence))
     assert "parties[0].name: conflicting_values" in reading.review_reasons
@@ -250,13 +255,7 @@ def test_different_characters_still_conflict_on_a_traditional_form():
 
 def test_script_variants_on_a_simplified_form_still_conflict():
     # On a form in simplified script a traditional answer is not the printed name.
-    table = [
-        line("男方", 200, 150),
-        line("姓名", 200, 220),
-        line("张建国", 500, 220),
-        line("性别", 900, 220),
-        line("男", 1100, 220),
-    ]
+    table = _zhang_jianguo_table()
     sentence = [line("兹有張建國（男，27岁）与李秀英（女，25岁）自愿结婚", 100, 900)]
     reading = assess(extract_fields(table + sentence))
     assert not reading.traditional
