@@ -20,6 +20,7 @@ names came back the same, at the same confidence).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -28,6 +29,7 @@ from ocr.engine import OcrEngine
 from ocr.layout import is_vertical
 from ocr.result import Reading
 from ocr.review import min_confidence
+from schemas.model import FieldInfo
 from schemas.names import simplify_name, traditional_spelling
 
 log = logging.getLogger("marriage_archive.ocr")
@@ -103,20 +105,28 @@ def _read_in_one_call(
     return grouped
 
 
+def _boxed_names(
+    reading: Reading, pages: list[np.ndarray]
+) -> Iterator[tuple[int, str, FieldInfo, np.ndarray, list[int]]]:
+    """(party index, name, its field, its page, its box) for every name read with a box
+    on one of ``pages``."""
+    for i, party in enumerate(reading.parties):
+        info = reading.fields.get(f"parties[{i}].name")
+        if not party.name or info is None or info.bbox is None or info.page is None:
+            continue
+        if info.page < len(pages):
+            yield i, party.name, info, pages[info.page], info.bbox
+
+
 def confirm_sentence_names(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> int:
     """Re-read the unsure names read inside longer lines (see module doc); returns how
     many the re-read confirmed."""
     threshold = min_confidence("name")
     todo: list[tuple[int, list[np.ndarray]]] = []
-    for i, party in enumerate(reading.parties):
-        info = reading.fields.get(f"parties[{i}].name")
-        if not party.name or info is None or info.bbox is None or info.page is None:
-            continue
+    for i, name, info, page, bbox in _boxed_names(reading, pages):
         if info.confidence >= threshold or "from_sentence" not in info.issues:
             continue
-        if info.page >= len(pages):
-            continue
-        crops = name_crops(pages[info.page], info.bbox, party.name)
+        crops = name_crops(page, bbox, name)
         if crops:
             todo.append((i, crops))
     if not todo:
@@ -171,16 +181,12 @@ def check_name_characters(reading: Reading, pages: list[np.ndarray], engine: Ocr
     """
     threshold = min_confidence("name")
     todo: list[tuple[int, list[np.ndarray]]] = []
-    for i, party in enumerate(reading.parties):
-        info = reading.fields.get(f"parties[{i}].name")
-        name = party.name or ""
-        if len(name) < 2 or info is None or info.bbox is None or info.page is None:
+    for i, name, info, page, bbox in _boxed_names(reading, pages):
+        if len(name) < 2 or info.confidence < threshold:
             continue
-        if info.confidence < threshold or info.page >= len(pages):
-            continue
-        if is_vertical(info.bbox, name) or "·" in name or "from_sentence" in info.issues:
+        if is_vertical(bbox, name) or "·" in name or "from_sentence" in info.issues:
             continue  # a sentence name's box is estimated: its cells would not hold one character
-        cells = character_cells(pages[info.page], info.bbox, len(name))
+        cells = character_cells(page, bbox, len(name))
         if all(c.shape[0] >= 4 and c.shape[1] >= 4 for c in cells):
             todo.append((i, cells))
     if not todo:
