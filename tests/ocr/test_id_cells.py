@@ -139,6 +139,9 @@ def test_a_15_digit_reread_is_confirmed_only_by_cells_and_printed_facts(engines)
     issues = confirmed.fields["parties[0].id_number"].issues
     assert "confirmed_by_second_reading" in issues
     assert "id_reread_unconfirmed" not in issues
+    # two sources agree and the form confirms the birth date, sex and region: sure
+    # enough to be accepted (review's ID bar is 0.85)
+    assert confirmed.fields["parties[0].id_number"].confidence >= 0.85
 
     # the same row, but the form prints another birth date: the ID is kept for review
     other = _reading("1970-09-21", "M")

@@ -11,6 +11,7 @@ from ocr.reread import (
     DETECT_WIDTH,
     RowReading,
     _valid_ids,
+    agreeing_confidence,
     choose_id,
     detection_sheet,
     remove_vertical_rules,
@@ -120,3 +121,28 @@ def test_a_strip_is_laid_on_a_sheet_detection_does_not_blow_up():
     sheet = detection_sheet(strip)
     assert sheet.shape[:2] == (DETECT_HEIGHT, DETECT_WIDTH)
     assert (sheet == 230).all()  # the strip's own paper colour
+
+
+@pytest.mark.parametrize(
+    ("readings", "expected"),
+    [
+        # two sources read the same 15 digits: both would have to misread them alike
+        ([_r("row", FIFTEEN, conf=0.8), _r("detected", FIFTEEN, conf=0.8)], 0.96),
+        # the row's crops are one source (the same pixels): the surest of them counts once
+        ([_r("row", FIFTEEN, conf=0.8), _r("row", FIFTEEN, conf=0.7)], 0.8),
+        (
+            [
+                _r("row", FIFTEEN, conf=0.8),
+                _r("row", FIFTEEN, conf=0.6),
+                _r("cells", FIFTEEN, conf=0.9),
+                _r("detected", FIFTEEN, conf=0.5),
+            ],
+            0.98,
+        ),
+        # a source that read another value lends nothing
+        ([_r("row", FIFTEEN, conf=0.8), _r("cells", "620722700912889", conf=0.99)], 0.8),
+        ([_r("cells", "620722700912889")], 0.0),
+    ],
+)
+def test_agreeing_confidence(readings, expected):
+    assert agreeing_confidence(readings, FIFTEEN) == pytest.approx(expected)
