@@ -243,3 +243,17 @@ def group_records(entries: list[Candidate | Refusal]) -> list[list[Candidate] | 
         else item
         for item in order
     ]
+
+
+def largest_first(entries: list[list[Candidate] | Refusal]) -> list[list[Candidate] | Refusal]:
+    """Refusals first (they cost nothing), then records by bytes, largest first.
+
+    Handing the workers the long jobs first keeps one worker from reading a big
+    record alone at the end of a batch while the other has nothing left. The sort
+    is stable: records of equal size keep the walk order, so of two identical
+    files the first in the folder stays the one archived.
+    """
+    return sorted(
+        entries,
+        key=lambda e: (0, 0) if isinstance(e, Refusal) else (1, -sum(c.size for c in e)),
+    )

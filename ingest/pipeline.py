@@ -1,7 +1,8 @@
 """The ingest pipeline: one short orchestrator over ordered, named stages.
 
     intake   (parent)  walk the folder, refuse links/FIFOs, metadata checks, sha256,
-                       skip files already archived (content hash)
+                       skip files already archived (content hash); records are
+                       handed out largest first
     load     (worker)  decode/rasterize with limits (pixel bomb, pages, truncation)
     prepare  (worker)  orientation, skew, seal suppression, quality checks
     read     (worker)  OCR + field extraction (``ocr.read_record``)
@@ -33,6 +34,7 @@ from ingest.intake import (
     check_candidate,
     display_name,
     group_records,
+    largest_first,
     walk_batch,
 )
 from ingest.locks import batch_lock
@@ -90,7 +92,7 @@ def run_batch(
         result = BatchResult(batch_id, display_name(os.path.abspath(batch_dir)))
         result.stage_seconds = dict.fromkeys(("intake", *STAGES, "commit"), 0.0)
         archive.start_batch(batch_id, result.batch_dir)
-        entries = group_records(list(walk_batch(batch_dir)))
+        entries = largest_first(group_records(list(walk_batch(batch_dir))))
         log.info("batch %s: %s records or refused entries", batch_id, len(entries))
         with BatchProgress(len(entries), progress) as bar:
             run = _Run(settings, archive, result, bar)

@@ -1,8 +1,9 @@
 """Worker processes with a per-file time limit that kills a stuck worker.
 
 ``concurrent.futures`` cannot stop one running task, so each worker is a plain
-process with its own pipe: the parent hands it one :class:`~ingest.document.Task`
-at a time and waits on all pipes with a deadline. A worker over
+process with its own pipe: the parent hands it a :class:`~ingest.document.Task`
+(and the next one to queue, so it never waits for the parent) and waits on all
+pipes with a deadline. A worker over
 ``file_timeout_s`` is killed (SIGKILL) and replaced; its file is rejected with
 ``timeout``. A worker that dies (e.g. out of memory) yields ``failed``.
 
@@ -19,6 +20,7 @@ import logging
 import multiprocessing
 import os
 import time
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -84,12 +86,21 @@ class _Worker:
     process: multiprocessing.process.BaseProcess
     conn: Connection
     ready: bool = False
-    task: Task | None = None
+    task: Task | None = None  # the task it works on now
+    queued: Task | None = None  # the next one, already in its pipe
     deadline: float = 0.0
+    broken: bool = False  # a send found its pipe closed: replaced once its EOF is read
 
 
 class WorkerPool:
-    """A fixed number of worker processes; :meth:`run` yields one result per task."""
+    """A fixed number of worker processes; :meth:`run` yields one result per task.
+
+    Each ready worker holds up to two tasks: the one it works on and the next one,
+    already sent down its pipe. A worker that finishes starts its next file at once
+    instead of waiting while the parent commits its result and takes in the next
+    file (measured in docs/benchmarks.md, "Ingest speed"). The per-file time limit
+    of the queued task starts when the parent sees the task before it finish.
+    """
 
     def __init__(self, settings: Settings, engine_name: str, size: int):
         self._settings = settings
@@ -97,6 +108,9 @@ class WorkerPool:
         self._size = max(1, size)
         self._ctx = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
+        self._pending: Iterator[Task] = iter(())
+        self._retry: deque[Task] = deque()  # queued tasks of a worker that was replaced
+        self._exhausted = False
 
     def __enter__(self) -> WorkerPool:
         self._workers = [self._start() for _ in range(self._size)]
@@ -128,6 +142,8 @@ class WorkerPool:
         worker.conn.close()
 
     def _replace(self, worker: _Worker) -> None:
+        if worker.queued is not None:  # never started: it goes to the next free worker
+            self._retry.appendleft(worker.queued)
         worker.process.kill()
         worker.process.join()
         worker.conn.close()
@@ -139,13 +155,12 @@ class WorkerPool:
 
     def run(self, tasks: Iterator[Task]) -> Iterator[DocumentResult]:
         """Process ``tasks`` in parallel; yields results as they finish (any order)."""
-        pending = iter(tasks)
-        exhausted = False
+        self._pending = iter(tasks)
+        self._exhausted = False
         while True:
-            if not exhausted:
-                exhausted = self._dispatch(pending)
-            busy = [w for w in self._workers if w.task is not None or not w.ready]
-            if exhausted and not any(w.task is not None for w in self._workers):
+            self._dispatch()
+            busy = [w for w in self._workers if w.task is not None or not w.ready or w.broken]
+            if not any(w.task is not None for w in self._workers) and self._drained():
                 return
             timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
             ready = wait([w.conn for w in busy], timeout=timeout)
@@ -155,16 +170,49 @@ class WorkerPool:
                 elif time.monotonic() >= worker.deadline:
                     yield from self._expire(worker)
 
-    def _dispatch(self, pending: Iterator[Task]) -> bool:
+    def _drained(self) -> bool:
+        return self._exhausted and not self._retry
+
+    def _next_task(self) -> Task | None:
+        if self._retry:
+            return self._retry.popleft()
+        if self._exhausted:
+            return None
+        task = next(self._pending, None)
+        self._exhausted = task is None
+        return task
+
+    def _dispatch(self) -> None:
+        """Give every ready worker a task to work on, then a next one to queue."""
         for worker in self._workers:
-            if worker.ready and worker.task is None:
-                task = next(pending, None)
+            if worker.ready and not worker.broken and worker.task is None:
+                task = self._next_task()
                 if task is None:
-                    return True
-                worker.task = task
-                worker.deadline = time.monotonic() + self._settings.file_timeout_s
-                worker.conn.send(task)
-        return False
+                    return
+                if self._send(worker, task):
+                    worker.task = task
+                    worker.deadline = time.monotonic() + self._settings.file_timeout_s
+        for worker in self._workers:
+            if worker.ready and not worker.broken and worker.task is not None and not worker.queued:
+                task = self._next_task()
+                if task is None:
+                    return
+                if self._send(worker, task):
+                    worker.queued = task
+
+    def _send(self, worker: _Worker, task: Task) -> bool:
+        """Hand ``task`` to ``worker``; a worker that just died gets nothing.
+
+        The task goes back to the front of the line; the dead worker's pipe reads
+        as closed in :meth:`run`, which replaces it.
+        """
+        try:
+            worker.conn.send(task)
+        except OSError:
+            self._retry.appendleft(task)
+            worker.broken = True
+            return False
+        return True
 
     def _receive(self, worker: _Worker) -> Iterator[DocumentResult]:
         try:
@@ -180,7 +228,10 @@ class WorkerPool:
         if kind == "ready":
             worker.ready = True
             return
-        worker.task = None
+        worker.task, worker.queued = worker.queued, None
+        if worker.task is not None:  # it is already reading its next file
+            worker.deadline = time.monotonic() + self._settings.file_timeout_s
+        self._dispatch()  # refill before the caller commits this result
         yield payload
 
     def _expire(self, worker: _Worker) -> Iterator[DocumentResult]:

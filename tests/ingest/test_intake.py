@@ -141,3 +141,16 @@ def test_page_files_group_into_one_record_in_page_order(tmp_path: Path) -> None:
     groups = group_records(list(walk_batch(tmp_path)))
     names = [[c.relpath for c in g] for g in groups if isinstance(g, list)]
     assert names == [["r-p1.png", "r-p2.jpg", "r-p10.jpg"], ["s_p1.png"], ["single.tif"]]
+
+
+def test_records_are_handed_out_largest_first_after_the_refusals(tmp_path: Path) -> None:
+    from ingest.intake import Candidate, Refusal, largest_first
+
+    def c(name: str, size: int) -> Candidate:
+        return Candidate(tmp_path / name, name, size, 0.0)
+
+    refusal = Refusal("link.png", "symlink", "not followed")
+    small, big, same_a, same_b = c("a.png", 10), c("b.tif", 900), c("c.png", 50), c("d.png", 50)
+    pages = [c("e-p1.png", 300), c("e-p2.png", 300)]  # one record of 600 bytes
+    ordered = largest_first([[small], [same_a], refusal, [big], pages, [same_b]])
+    assert ordered == [refusal, [big], pages, [same_a], [same_b], [small]]
