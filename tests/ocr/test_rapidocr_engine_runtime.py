@@ -110,3 +110,43 @@ def cv2_lut(image: np.ndarray, table: np.ndarray) -> np.ndarray:
     import cv2
 
     return cv2.LUT(image, table)
+
+
+@pytest.mark.slow
+def test_page_recognition_at_the_default_min_width_is_rapidocrs_own_loop_exactly():
+    """Our batching loop at 320 px gives what RapidOCR's ``text_rec`` gives, crop for crop."""
+    from tests.ocr.conftest import render_page
+    from tests.ocr.forms import two_column_form
+
+    page = render_page(two_column_form())
+    engine = RapidOcrEngine(load_settings(environ={}))
+    try:
+        quads = engine._detect(page)
+        crops = engine._ocr.get_crop_img_list(page, quads)
+        assert len(crops) > 6  # more than one batch, short labels among them
+        theirs, _elapsed = engine._ocr.text_rec(crops)
+        assert engine._recognize_crops(crops) == [(t, s) for t, s, *_ in theirs]
+    finally:
+        engine.close()
+
+
+@pytest.mark.slow
+def test_a_lower_min_width_still_reads_the_form_values():
+    """Short crops padded less (a speed setting): labels and values are still read."""
+    from tests.ocr.conftest import render_page
+    from tests.ocr.forms import two_column_form
+
+    engine = RapidOcrEngine(load_settings(environ={}, ocr_rec_min_width=0))
+    try:
+        lines = engine.recognize_page(render_page(two_column_form()))
+    finally:
+        engine.close()
+    joined = "".join(line.text for line in lines).replace(" ", "")
+    assert HUSBAND_ID in joined and "姓名" in joined
+
+
+def test_min_width_out_of_range_is_refused_with_a_config_error():
+    from schemas.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="ocr_rec_min_width"):
+        load_settings(environ={}, ocr_rec_min_width=-1)
