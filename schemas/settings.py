@@ -54,6 +54,13 @@ class Settings(BaseModel):
         description="Runtime of RapidOCR's models: auto = OpenVINO when installed "
         "(about twice as fast on x86 CPUs), else onnxruntime.",
     )
+    ocr_rec_min_width: int = Field(
+        320,
+        ge=0,
+        le=1280,
+        description="A page's line crops are padded to at least this width (pixels at the "
+        "recognizer's 48 px height) before recognition; 320 is PP-OCR's own (docs/ocr.md).",
+    )
     tesseract_runtime: Literal["auto", "library", "process"] = Field(
         "auto",
         description="How Tesseract runs: auto = in this process through libtesseract when it "
