@@ -177,7 +177,7 @@ class RapidOcrEngine:
 
         self._settings = settings
         self._det_side = settings.ocr_det_max_side
-        self._rec_min_width = settings.ocr_rec_min_width
+        self._rec_short_pad = settings.ocr_rec_short_pad
         try:
             self._ocr: Any = RapidOCR(
                 intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False
@@ -234,25 +234,31 @@ class RapidOcrEngine:
         return [np.ascontiguousarray(np.asarray(b, dtype=np.float32) / scale) for b in ordered]
 
     def _recognize_crops(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
-        """The page's line crops read in batches, each padded to at least ``ocr_rec_min_width``.
+        """The page's line crops read in batches of similar width, as RapidOCR's ``text_rec``.
 
-        RapidOCR's own loop (``text_rec``) pads every batch to 320 px at least (PP-OCR's
-        input width): half of the page's recognition work was padding behind short
-        lines (labels, single characters). At 320 this gives RapidOCR's readings exactly.
+        RapidOCR pads every batch to PP-OCR's input width (320 px at 48 px height) at
+        least: about half of a page's recognition work is that padding behind short
+        lines (labels, single characters). With ``ocr_rec_short_pad`` N > 0 a batch of
+        shorter crops is padded only N px beyond its widest crop (never beyond 320);
+        batches of longer crops are read exactly as before. With 0 the readings are
+        RapidOCR's own. The recognizer needs some blank space after a line's last
+        character: without any it drops it (a name lost its last character on dev1).
         """
         rec = self._ocr.text_rec
         height = rec.rec_image_shape[1]
-        floor = self._rec_min_width / height
+        floor = rec.rec_image_shape[2] / height
+        pad = self._rec_short_pad / height
         ratios = [c.shape[1] / c.shape[0] for c in crops]
         order = np.argsort(np.array(ratios))  # similar widths share a batch, as in RapidOCR
         results: list[tuple[str, float]] = [("", 0.0)] * len(crops)
         for start in range(0, len(crops), rec.rec_batch_num):
             batch = order[start : start + rec.rec_batch_num]
-            widest = max([floor] + [ratios[i] for i in batch])
-            tensor = np.concatenate([rec.resize_norm_img(crops[i], widest)[None] for i in batch])
+            widest = max(ratios[i] for i in batch)
+            width = max(widest, min(floor, widest + pad)) if pad else max(floor, widest)
+            tensor = np.concatenate([rec.resize_norm_img(crops[i], width)[None] for i in batch])
             preds = rec.session(tensor.astype(np.float32))[0]
             decoded = rec.postprocess_op(
-                preds, False, wh_ratio_list=[ratios[i] for i in batch], max_wh_ratio=widest
+                preds, False, wh_ratio_list=[ratios[i] for i in batch], max_wh_ratio=width
             )
             for index, reading in zip(batch, decoded, strict=True):
                 results[index] = (reading[0], reading[1])

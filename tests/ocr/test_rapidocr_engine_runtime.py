@@ -113,8 +113,8 @@ def cv2_lut(image: np.ndarray, table: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.slow
-def test_page_recognition_at_the_default_min_width_is_rapidocrs_own_loop_exactly():
-    """Our batching loop at 320 px gives what RapidOCR's ``text_rec`` gives, crop for crop."""
+def test_page_recognition_by_default_is_rapidocrs_own_loop_exactly():
+    """Without short pad (320 px floor) our loop gives what RapidOCR's ``text_rec`` gives."""
     from tests.ocr.conftest import render_page
     from tests.ocr.forms import two_column_form
 
@@ -131,12 +131,12 @@ def test_page_recognition_at_the_default_min_width_is_rapidocrs_own_loop_exactly
 
 
 @pytest.mark.slow
-def test_a_lower_min_width_still_reads_the_form_values():
+def test_short_pad_still_reads_the_form_values():
     """Short crops padded less (a speed setting): labels and values are still read."""
     from tests.ocr.conftest import render_page
     from tests.ocr.forms import two_column_form
 
-    engine = RapidOcrEngine(load_settings(environ={}, ocr_rec_min_width=0))
+    engine = RapidOcrEngine(load_settings(environ={}, ocr_rec_short_pad=48))
     try:
         lines = engine.recognize_page(render_page(two_column_form()))
     finally:
@@ -145,8 +145,8 @@ def test_a_lower_min_width_still_reads_the_form_values():
     assert HUSBAND_ID in joined and "姓名" in joined
 
 
-def test_min_width_out_of_range_is_refused_with_a_config_error():
+def test_short_pad_out_of_range_is_refused_with_a_config_error():
     from schemas.errors import ConfigError
 
-    with pytest.raises(ConfigError, match="ocr_rec_min_width"):
-        load_settings(environ={}, ocr_rec_min_width=-1)
+    with pytest.raises(ConfigError, match="ocr_rec_short_pad"):
+        load_settings(environ={}, ocr_rec_short_pad=-1)
