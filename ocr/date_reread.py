@@ -185,6 +185,14 @@ def _confirm_repair(info: FieldInfo, current: str, texts: list[tuple[str, float]
     return True
 
 
+def _read_cleanly(value: str, texts: list[str]) -> bool:
+    """True when every crop text reads ``value`` as written: a full date with no
+    repair of its own (no year from the certificate, no undone confusion or speck)."""
+    return bool(texts) and all(
+        any(d.iso == value and not d.normalized for d in V.find_dates(text)) for text in texts
+    )
+
+
 def _another_possible_year(text: str, current: str) -> bool:
     """True when ``text`` reads as a date in another year a registration could
     have (``2008-03-17`` under a 2009 certificate): a real disagreement for a
@@ -267,7 +275,12 @@ def reread_registration_date(reading: Reading, pages: list[np.ndarray], engine: 
         info = FieldInfo(confidence=0.0, page=site.page, bbox=list(site.bbox), source="ocr")
         reading.fields[KEY] = info
     reading.registration_date = value
-    info.issues = [i for i in info.issues if i != f"{KEY}_unreadable"]
+    drop = {f"{KEY}_unreadable"}
+    if _read_cleanly(value, texts):
+        # the page-wide repair (``—九五二年九月二—十六日``: a dash taken for 一) is
+        # what both crops read as written: they confirm it, as for a full date
+        drop.update(_REPAIRS)
+    info.issues = [i for i in info.issues if i not in drop]
     info.issues.append("confirmed_by_second_reading")
     info.confidence = round(confidence, 4)
     reading.era = era_of(value)

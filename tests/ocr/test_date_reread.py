@@ -7,6 +7,7 @@ import pytest
 from ocr.date_reread import (
     _another_possible_year,
     _fits,
+    _read_cleanly,
     agreed_date,
     dates_read,
     reread_registration_date,
@@ -140,6 +141,26 @@ def test_a_repair_stays_for_review_when_the_crops_do_not_read_the_date_cleanly(e
     reading = _reading(lines, "2005-03-12", ["date_year_from_certificate"])
     assert not reread_registration_date(reading, [page], engines["rapidocr"])
     assert reading.fields["registration_date"].issues == ["date_year_from_certificate"]
+
+
+@pytest.mark.slow
+def test_a_partial_date_repaired_page_wide_is_confirmed_when_both_crops_read_it_whole(engines):
+    # page-wide the leading 一 came as a dash (a repaired year) and the day was split
+    # (``二—十六``: only the month kept); both crops read the whole date as written
+    lines = _form("一九五二年九月二十六日")
+    page = render_page(lines, size=(1600, 320))
+    reading = _reading(lines, "1952-09", ["date_year_normalized"])
+    reading.certificate_no = "高民婚字第556號"  # no year to check it against
+    assert reread_registration_date(reading, [page], engines["rapidocr"])
+    assert reading.registration_date == "1952-09-26"
+    assert reading.fields["registration_date"].issues == ["confirmed_by_second_reading"]
+
+
+def test_a_crop_reads_a_date_cleanly_only_as_written():
+    assert _read_cleanly("1952-09-26", ["一九五二年九月二十六日", "1952.9.26"])
+    assert not _read_cleanly("1952-09-26", ["一九五二年九月二十六日", "九五二年九月二十六日"])
+    assert not _read_cleanly("1958-05-26", ["一九五，八年五月二十六日"])  # a speck dropped
+    assert not _read_cleanly("1952-09-26", [])
 
 
 @pytest.mark.parametrize(
