@@ -177,7 +177,6 @@ class RapidOcrEngine:
 
         self._settings = settings
         self._det_side = settings.ocr_det_max_side
-        self._rec_short_pad = settings.ocr_rec_short_pad
         try:
             self._ocr: Any = RapidOCR(
                 intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False
@@ -208,7 +207,7 @@ class RapidOcrEngine:
         if not quads:
             return []
         crops = self._ocr.get_crop_img_list(bgr, quads)
-        results = self._recognize_crops(crops)
+        results, _elapsed = self._ocr.text_rec(crops)
         lines: list[TextLine] = []
         for quad, (text, score) in zip(quads, (r[:2] for r in results), strict=True):
             text = str(text).strip()
@@ -232,37 +231,6 @@ class RapidOcrEngine:
             return []
         ordered = self._ocr.sorted_boxes(boxes)
         return [np.ascontiguousarray(np.asarray(b, dtype=np.float32) / scale) for b in ordered]
-
-    def _recognize_crops(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
-        """The page's line crops read in batches of similar width, as RapidOCR's ``text_rec``.
-
-        RapidOCR pads every batch to PP-OCR's input width (320 px at 48 px height) at
-        least: about half of a page's recognition work is that padding behind short
-        lines (labels, single characters). With ``ocr_rec_short_pad`` N > 0 a batch of
-        shorter crops is padded only N px beyond its widest crop (never beyond 320);
-        batches of longer crops are read exactly as before. With 0 the readings are
-        RapidOCR's own. The recognizer needs some blank space after a line's last
-        character: without any it drops it (a name lost its last character on dev1).
-        """
-        rec = self._ocr.text_rec
-        height = rec.rec_image_shape[1]
-        floor = rec.rec_image_shape[2] / height
-        pad = self._rec_short_pad / height
-        ratios = [c.shape[1] / c.shape[0] for c in crops]
-        order = np.argsort(np.array(ratios))  # similar widths share a batch, as in RapidOCR
-        results: list[tuple[str, float]] = [("", 0.0)] * len(crops)
-        for start in range(0, len(crops), rec.rec_batch_num):
-            batch = order[start : start + rec.rec_batch_num]
-            widest = max(ratios[i] for i in batch)
-            width = max(widest, min(floor, widest + pad)) if pad else max(floor, widest)
-            tensor = np.concatenate([rec.resize_norm_img(crops[i], width)[None] for i in batch])
-            preds = rec.session(tensor.astype(np.float32))[0]
-            decoded = rec.postprocess_op(
-                preds, False, wh_ratio_list=[ratios[i] for i in batch], max_wh_ratio=width
-            )
-            for index, reading in zip(batch, decoded, strict=True):
-                results[index] = (reading[0], reading[1])
-        return results
 
     def recognize_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         """Recognition only (no detection) for crops holding one line each."""

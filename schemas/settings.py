@@ -54,14 +54,6 @@ class Settings(BaseModel):
         description="Runtime of RapidOCR's models: auto = OpenVINO when installed "
         "(about twice as fast on x86 CPUs), else onnxruntime.",
     )
-    ocr_rec_short_pad: int = Field(
-        0,
-        ge=0,
-        le=320,
-        description="0: a page's line crops are padded to PP-OCR's 320 px input width for "
-        "recognition (RapidOCR's own); N > 0: batches of shorter crops are padded only N px "
-        "(at the recognizer's 48 px height) beyond their widest crop (faster; docs/ocr.md).",
-    )
     tesseract_runtime: Literal["auto", "library", "process"] = Field(
         "auto",
         description="How Tesseract runs: auto = in this process through libtesseract when it "
