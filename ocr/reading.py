@@ -9,6 +9,7 @@ import numpy as np
 from ocr.date_reread import reread_registration_date
 from ocr.engine import OcrEngine
 from ocr.extract import extract_fields
+from ocr.name_characters import confirm_names_by_characters
 from ocr.name_reread import reread_names
 from ocr.reread import reread_ids
 from ocr.result import Reading
@@ -53,6 +54,7 @@ def read_record(
     reread_ids(reading, pages, engine)
     reread_registration_date(reading, pages, engine)
     reread_names(reading, pages, engine)
+    confirm_names_by_characters(reading, pages, engine)
     if second_opinion is not None:
         apply_second_opinion(reading, pages, second_opinion)
     assess(reading)

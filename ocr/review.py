@@ -61,6 +61,7 @@ NON_BLOCKING = frozenset(
         "date_year_confirmed",  # an undone confusion in the year, same year elsewhere
         "name_in_document_script",  # 蒋 read on a traditional form, written back as 蔣
         "name_confirmed_by_reread",  # a sentence name re-read alone, as sure (name_reread.py)
+        "name_confirmed_by_characters",  # its weakest character, as sure (name_characters.py)
     }
 )
 ERAS_WITH_IDS = ("1985-99", "2000+")

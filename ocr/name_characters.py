@@ -1,0 +1,152 @@
+"""A sentence name's own confidence: its characters' probabilities inside its line.
+
+RapidOCR scores a line by the mean probability of all its characters. A name read
+from the certificate sentence (``兹有牛德成男年二十四崴住高臺縣…與胡燕女年二十``)
+carries the mean of thirty characters, most of them handwriting the name does not
+share, so right names sit at 0.84-0.95, below the 0.96 a name needs. The
+recognizer's CTC output gives each decoded character its own probability: the
+line is recognized again (the same crop the page detection gave, from its box on
+the prepared page), the name is found among the decoded characters, and when its
+WEAKEST character reaches the name bar the name takes that confidence
+(``name_confirmed_by_characters``). Nothing is estimated: no crop position, no
+averaging with the neighbours.
+
+Measured on dev1-3 (230 records, docs/extraction.md "session 12"): of the 52
+sentence names below 0.96, the 16 whose weakest character is >= 0.96 were right
+but for two simplified answers on traditional forms (林俊鹏, 蒋俊喜), which
+``name_script_mismatch`` holds back anyway; wrong sentence names had a weakest
+character of 0.50-0.86 (章秀蘭 for 韋秀蘭 0.50, 谢兰吉 for 谢兰𠮷 0.65, 鐘榮明 for
+鍾榮明 0.85). Names in table cells are not confirmed this way: there the line IS
+the name, and the weakest character did not separate right from wrong (wrong ones
+0.70-0.84, right ones 0.30-0.92).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+
+from ocr.crops import clip
+from ocr.engine import OcrEngine
+from ocr.name_reread import holds_name
+from ocr.result import Reading
+from ocr.review import min_confidence
+from schemas.model import TextLine
+from schemas.names import traditional_spelling
+
+log = logging.getLogger("marriage_archive.ocr")
+
+# RapidOCR turns a crop at least this much taller than wide a quarter turn before
+# recognizing it (a vertical column of characters); the re-read does the same.
+TALL_RATIO = 1.5
+
+
+def _recognizer(engine: OcrEngine) -> Any | None:
+    """The PP-OCR text recognizer behind ``engine``, None for engines without one.
+
+    The one place that reaches into the engine: RapidOcrEngine does not expose its
+    recognizer publicly yet (asked for in the session-12 report).
+    """
+    return getattr(getattr(engine, "_ocr", None), "text_rec", None)
+
+
+def character_probabilities(
+    engine: OcrEngine, crops: list[np.ndarray]
+) -> list[list[tuple[str, float]]] | None:
+    """Per crop, each decoded character with its own CTC probability (the
+    recognizer's score at the character's first frame); None when the engine has
+    no PP-OCR recognizer."""
+    recognizer = _recognizer(engine)
+    if recognizer is None:
+        return None
+    if not crops:
+        return []
+    bgr = [c if c.ndim == 3 else np.repeat(c[:, :, None], 3, axis=2) for c in crops]
+    results, _elapsed = recognizer(bgr, return_word_box=True)
+    out: list[list[tuple[str, float]]] = []
+    for result in results:
+        text, extra = str(result[0]), result[2] if len(result) > 2 else None
+        probs = list(extra[-1]) if extra else []
+        if len(probs) != len(text):  # empty text answers [0]
+            out.append([])
+            continue
+        out.append([(ch, float(p)) for ch, p in zip(text, probs, strict=True)])
+    return out
+
+
+def line_crop(page: np.ndarray, bbox: list[int]) -> np.ndarray:
+    """The line's box on the page, turned to read left to right when it is a column."""
+    x, y, w, h = bbox
+    crop = clip(page, x, y, x + w, y + h)
+    if crop.shape[1] > 0 and crop.shape[0] >= TALL_RATIO * crop.shape[1]:
+        crop = np.rot90(crop)
+    return np.ascontiguousarray(crop)
+
+
+def weakest_character(chars: list[tuple[str, float]], name: str) -> float | None:
+    """The lowest probability among the name's characters where the decoded line
+    holds the name (as read, or in its traditional spelling); the best such place
+    when it occurs more than once; None when the line does not hold it."""
+    text = "".join(ch for ch, _ in chars)
+    n, best = len(name), None
+    for k in range(len(text) - n + 1):
+        window = text[k : k + n]
+        if window == name or traditional_spelling(window) == name:
+            weakest = min(p for _, p in chars[k : k + n])
+            best = weakest if best is None else max(best, weakest)
+    return best
+
+
+def holding_line(lines: list[TextLine], page: int, bbox: list[int], name: str) -> TextLine | None:
+    """The smallest recognized line on ``page`` whose box holds the centre of the
+    name's box and whose text holds the name."""
+    cx, cy = bbox[0] + bbox[2] / 2, bbox[1] + bbox[3] / 2
+    found = [
+        ln
+        for ln in lines
+        if ln.page == page
+        and ln.bbox[0] <= cx <= ln.bbox[0] + ln.bbox[2]
+        and ln.bbox[1] <= cy <= ln.bbox[1] + ln.bbox[3]
+        and holds_name(ln.text, name)
+    ]
+    return min(found, key=lambda ln: ln.bbox[2] * ln.bbox[3], default=None)
+
+
+def confirm_names_by_characters(
+    reading: Reading, pages: list[np.ndarray], engine: OcrEngine
+) -> int:
+    """Give unsure sentence names their weakest character's probability when that
+    reaches the name bar (see module doc); returns how many were confirmed."""
+    threshold = min_confidence("name")
+    todo: list[tuple[int, str, np.ndarray]] = []
+    for i, party in enumerate(reading.parties):
+        info = reading.fields.get(f"parties[{i}].name")
+        if not party.name or info is None or info.bbox is None or info.page is None:
+            continue
+        if info.confidence >= threshold or "from_sentence" not in info.issues:
+            continue
+        if info.page >= len(pages):
+            continue
+        line = holding_line(reading.lines, info.page, info.bbox, party.name)
+        if line is None:
+            continue
+        crop = line_crop(pages[info.page], line.bbox)
+        if crop.shape[0] >= 4 and crop.shape[1] >= 4:
+            todo.append((i, party.name, crop))
+    if not todo:
+        return 0
+    decoded = character_probabilities(engine, [crop for _, _, crop in todo])
+    if decoded is None:
+        return 0
+    confirmed = 0
+    for (i, name, _), chars in zip(todo, decoded, strict=True):
+        weakest = weakest_character(chars, name)
+        if weakest is not None and weakest >= threshold:
+            info = reading.fields[f"parties[{i}].name"]
+            info.confidence = round(max(info.confidence, weakest), 4)
+            info.issues.append("name_confirmed_by_characters")
+            confirmed += 1
+    log.debug("sentence names by characters: %s tried, %s confirmed", len(todo), confirmed)
+    return confirmed
