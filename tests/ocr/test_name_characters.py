@@ -128,3 +128,16 @@ def test_a_blank_page_confirms_nothing(engines):
     blank = np.full((800, 1500, 3), 255, dtype=np.uint8)
     assert confirm_names_by_characters(reading, [blank], engines["rapidocr"]) == 0
     assert "low_confidence: parties[1].name" in assess(reading).review_reasons
+
+
+def test_an_unsure_sentence_sex_with_a_sure_character_is_accepted(engines):
+    lines = sentence_certificate(conf=0.8)  # below the sex bar (0.85) as well
+    reading = extract_fields(lines)
+    assert "low_confidence: parties[1].sex" in assess(extract_fields(lines)).review_reasons
+    confirm_names_by_characters(reading, [_page(lines)], engines["rapidocr"])
+    for i in (0, 1):
+        info = reading.fields[f"parties[{i}].sex"]
+        assert info.confidence >= 0.85
+        assert "sex_confirmed_by_characters" in info.issues
+    reasons = assess(reading).review_reasons
+    assert not [r for r in reasons if ".sex" in r or ".name" in r]
