@@ -26,7 +26,10 @@ onnxruntime silently (logged); "openvino" asked for explicitly and missing is a
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -78,13 +81,13 @@ class OpenVinoSession:
     """One ONNX model compiled by OpenVINO, called like RapidOCR's onnxruntime session.
 
     RapidOCR calls its session with the one input tensor and takes output 0 of
-    the list it returns; this does the same on OpenVINO's CPU plugin.
+    the list it returns; this does the same on OpenVINO's CPU plugin. With
+    ``cache_dir`` the compiled model is kept there and imported by the next worker
+    (see :func:`compile_cached`).
     """
 
-    def __init__(self, model_path: Path):
-        import openvino
-
-        self._model = openvino.Core().compile_model(str(model_path), "CPU", OPENVINO_CONFIG)
+    def __init__(self, model_path: Path, cache_dir: Path | None = None):
+        self._model = compile_cached(model_path, cache_dir)
         self._request = self._model.create_infer_request()
         self._output = self._model.output(0)
 
@@ -92,6 +95,53 @@ class OpenVinoSession:
         """The model's first output for ``tensor`` (copied: the request reuses its buffer)."""
         result = self._request.infer({0: tensor})
         return [np.array(result[self._output], copy=True)]
+
+
+def compiled_blob_name(model_path: Path) -> str:
+    """File name of a model's compiled blob: the model's bytes, OpenVINO and our config in it.
+
+    A new model file, OpenVINO release or compile setting gives a new name, so a
+    stale blob is never imported (it stays behind, unused).
+    """
+    import openvino
+
+    digest = hashlib.sha256(model_path.read_bytes())
+    digest.update(f"{openvino.__version__}|{sorted(OPENVINO_CONFIG.items())}".encode())
+    return f"{model_path.stem}-{digest.hexdigest()[:20]}.blob"
+
+
+def compile_cached(model_path: Path, cache_dir: Path | None) -> Any:
+    """``model_path`` compiled for the CPU, through a compiled blob in ``cache_dir`` if given.
+
+    Compiling the det and rec models costs ~0.95 CPU-s per worker start; importing
+    their blobs ~0.25 (docs/ocr.md "Speed work, session 12"), with bit-identical
+    outputs. The blob is written to a temporary name and renamed into place, so two
+    workers starting together never read half a blob. A blob that does not import
+    or a folder that cannot be written only costs the compile (logged).
+    """
+    import openvino
+
+    core = openvino.Core()
+    if cache_dir is None:
+        return core.compile_model(str(model_path), "CPU", OPENVINO_CONFIG)
+    blob = cache_dir / compiled_blob_name(model_path)
+    if blob.is_file():
+        try:
+            return core.import_model(blob.read_bytes(), "CPU", OPENVINO_CONFIG)
+        except (OSError, RuntimeError) as exc:
+            log.warning("compiled model %s not usable (%s); compiling", blob.name, exc)
+    compiled = core.compile_model(str(model_path), "CPU", OPENVINO_CONFIG)
+    staging = blob.with_name(f"{blob.name}.{os.getpid()}.tmp")
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        exported = compiled.export_model()
+        staging.write_bytes(exported.getvalue() if hasattr(exported, "getvalue") else exported)
+        os.replace(staging, blob)
+    except OSError as exc:
+        log.warning("compiled model not kept in %s (%s)", cache_dir, exc)
+        with contextlib.suppress(OSError):
+            staging.unlink(missing_ok=True)
+    return compiled
 
 
 def openvino_available() -> bool:
@@ -121,7 +171,7 @@ def choose_runtime(requested: str, have_openvino: bool) -> str:
     return "onnxruntime"
 
 
-def _use_openvino(ocr: Any) -> None:
+def _use_openvino(ocr: Any, cache_dir: Path | None) -> None:
     """Run RapidOCR's detector and recognizer networks on OpenVINO instead of onnxruntime.
 
     The model files are the ones RapidOCR's own configuration names (inside its wheel).
@@ -129,8 +179,8 @@ def _use_openvino(ocr: Any) -> None:
     from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH, read_yaml, update_model_path
 
     config = update_model_path(read_yaml(DEFAULT_CFG_PATH))
-    ocr.text_det.infer = OpenVinoSession(Path(config["Det"]["model_path"]))
-    ocr.text_rec.session = OpenVinoSession(Path(config["Rec"]["model_path"]))
+    ocr.text_det.infer = OpenVinoSession(Path(config["Det"]["model_path"]), cache_dir)
+    ocr.text_rec.session = OpenVinoSession(Path(config["Rec"]["model_path"]), cache_dir)
 
 
 def normalization_table(scale: float, mean: Any, std: Any) -> np.ndarray:
@@ -189,7 +239,7 @@ class RapidOcrEngine:
         self.runtime = choose_runtime(settings.ocr_runtime, openvino_available())
         if self.runtime == "openvino":
             try:
-                _use_openvino(self._ocr)
+                _use_openvino(self._ocr, settings.home / "cache" / "openvino")
             except Exception as exc:  # OpenVINO present but cannot read or compile the models
                 raise ToolUnavailable(
                     f"OpenVINO could not compile RapidOCR's models ({type(exc).__name__}: "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -110,3 +111,74 @@ def cv2_lut(image: np.ndarray, table: np.ndarray) -> np.ndarray:
     import cv2
 
     return cv2.LUT(image, table)
+
+
+def _det_model() -> Path:
+    from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH, read_yaml, update_model_path
+
+    return Path(update_model_path(read_yaml(DEFAULT_CFG_PATH))["Det"]["model_path"])
+
+
+def _det_output(compiled, tensor: np.ndarray) -> np.ndarray:
+    return compiled.create_infer_request().infer({0: tensor})[compiled.output(0)]
+
+
+@pytest.mark.slow
+def test_a_kept_compiled_model_is_imported_and_computes_bit_for_bit_the_same(tmp_path):
+    from ocr.rapidocr_engine import compile_cached
+
+    tensor = np.random.default_rng(7).standard_normal((1, 3, 320, 480)).astype(np.float32)
+    fresh = _det_output(compile_cached(_det_model(), None), tensor)
+    cache = tmp_path / "cache" / "openvino"
+    first = _det_output(compile_cached(_det_model(), cache), tensor)  # compiles, keeps the blob
+    [blob] = list(cache.iterdir())  # one blob, no staging file left behind
+    assert blob.suffix == ".blob" and blob.stat().st_size > 1_000_000
+    written = blob.stat().st_mtime_ns
+    second = _det_output(compile_cached(_det_model(), cache), tensor)  # imports it
+    assert blob.stat().st_mtime_ns == written  # imported, not compiled and written again
+    assert np.array_equal(fresh, first) and np.array_equal(fresh, second)
+
+
+@pytest.mark.slow
+def test_a_damaged_blob_is_compiled_again_and_replaced(tmp_path, caplog):
+    from ocr.rapidocr_engine import compile_cached, compiled_blob_name
+
+    cache = tmp_path / "openvino"
+    cache.mkdir()
+    blob = cache / compiled_blob_name(_det_model())
+    blob.write_bytes(b"not a compiled model")
+    tensor = np.zeros((1, 3, 64, 64), np.float32)
+    expected = _det_output(compile_cached(_det_model(), None), tensor)
+    with caplog.at_level("WARNING", logger="marriage_archive.ocr"):
+        got = _det_output(compile_cached(_det_model(), cache), tensor)
+    assert np.array_equal(got, expected)
+    assert "not usable" in caplog.text
+    assert blob.stat().st_size > 1_000_000  # replaced by a good one
+
+
+@pytest.mark.slow
+def test_a_cache_folder_that_cannot_be_written_only_costs_the_compile(tmp_path, caplog):
+    from ocr.rapidocr_engine import compile_cached
+
+    blocked = tmp_path / "home-file"
+    blocked.write_text("a file where the cache folder should be")
+    with caplog.at_level("WARNING", logger="marriage_archive.ocr"):
+        compiled = compile_cached(_det_model(), blocked / "openvino")
+    assert _det_output(compiled, np.zeros((1, 3, 64, 64), np.float32)).shape[-2:] == (64, 64)
+    assert "not kept" in caplog.text
+
+
+@pytest.mark.slow
+def test_the_engine_reads_a_page_the_same_with_a_cold_and_a_warm_model_cache(tmp_path):
+    page = np.full((400, 1200, 3), 255, np.uint8)
+    crop = render_line("登记日期：2005年3月12日")
+    page[100 : 100 + crop.shape[0], 150 : 150 + crop.shape[1]] = crop
+    read = []
+    for _ in range(2):
+        engine = RapidOcrEngine(load_settings(environ={}, home=tmp_path / "home"))
+        try:
+            read.append([(x.text, x.bbox, x.confidence) for x in engine.recognize_page(page)])
+        finally:
+            engine.close()
+    assert list((tmp_path / "home" / "cache" / "openvino").glob("*.blob"))
+    assert read[0] == read[1] and "2005年3月12日" in "".join(t for t, _, _ in read[0])
