@@ -154,6 +154,20 @@ def _complete_partials(readings: list[Found]) -> None:
             reading.issues.append("date_partial_of_another_reading")
 
 
+def confirm_specked_year(reading: Found, cert_year: str | None) -> bool:
+    """A date whose one repair was a speck inside its year (``一九五，八年…``) and
+    whose year the certificate carries (``(58)…``, ``…-1958-…``) is confirmed: the
+    speck changed no numeral and the certificate states the year. True when so."""
+    if "date_digits_normalized" not in reading.issues or not cert_year:
+        return False
+    date = V.speck_in_year_only(reading.segment.text)
+    if date is None or date.iso != reading.value or not date.iso[:4].endswith(cert_year):
+        return False
+    reading.issues = [i for i in reading.issues if i != "date_digits_normalized"]
+    reading.issues.append("date_year_confirmed")
+    return True
+
+
 def reconcile_registration_dates(found: list[Found], cert_year: str | None) -> None:
     """Flag full readings that an unreadable labelled date contradicts; repair a year
     one edit away from the certificate's (read or unreadable date), flagged for review."""
@@ -164,6 +178,7 @@ def reconcile_registration_dates(found: list[Found], cert_year: str | None) -> N
     for reading in full:
         if any(not consistent_date_text(u.segment.text, reading.segment.text) for u in unreadable):
             reading.issues.append("conflicting_values")
+        confirm_specked_year(reading, cert_year)
         year = str(reading.value)[:4]
         if cert_year and not year.endswith(cert_year):
             # 1951.10.8 under a (91) certificate: a one-digit misread of the year

@@ -241,6 +241,23 @@ def find_dates(text: str) -> list[DateValue]:
     return found
 
 
+def speck_in_year_only(text: str) -> DateValue | None:
+    """The full date of ``text`` when its one repair is a speck inside its year.
+
+    ``一九五，八年五月二十六日``: a comma read between the numerals of the year
+    (before 年) and nowhere else, and nothing else undone (no lost leading 一, no
+    ``一十``). The speck changes no numeral; the year as read still needs a second
+    source (the certificate's year) before it is taken as sure. None otherwise.
+    """
+    text = halfwidth(text)
+    cut = text.find("年")
+    specks = [m.start() for m in _CN_SPECKS.finditer(text)]
+    if cut < 0 or not specks or any(pos > cut for pos in specks):
+        return None
+    dates = [d for d in find_dates(_CN_SPECKS.sub("", text)) if len(d.iso) == 10]
+    return dates[0] if dates and not dates[0].normalized else None
+
+
 @dataclass(frozen=True)
 class IdValue:
     """An ID-number candidate found in text, as printed and validated."""

@@ -161,3 +161,26 @@ def test_a_partial_date_the_signoff_contradicts_still_goes_to_review():
     lines = _with_date("二〇〇五年四月三十", "结婚证字号：J620722-2005-000123")
     reading = assess(extract_fields(lines + _signoff("二〇〇五年三月三十一日")))
     assert "registration_date: conflicting_values" in reading.review_reasons
+
+
+def test_a_speck_inside_the_year_the_certificate_states_is_accepted():
+    # 一九五八年 with a comma read between 五 and 八; the certificate is of (58)
+    reading = assess(extract_fields(_with_date("一九五，八年五月二十六日", "(58)高婚字第663号")))
+    assert reading.registration_date == "1958-05-26"
+    assert "date_year_confirmed" in reading.fields["registration_date"].issues
+    # the form's parties are of the 2000s: only the date's own reasons matter here
+    assert [r for r in reading.review_reasons if r.startswith("registration_date")] == []
+
+
+def test_a_speck_inside_a_year_the_certificate_does_not_state_goes_to_review():
+    reading = assess(extract_fields(_with_date("一九五，八年五月二十六日", "(59)高婚字第663号")))
+    assert "registration_date: date_digits_normalized" in reading.review_reasons
+    # no certificate year at all: nothing confirms the year either
+    reading = assess(extract_fields(_with_date("一九五，八年五月二十六日", "高民婚字第663號")))
+    assert "registration_date: date_digits_normalized" in reading.review_reasons
+
+
+def test_a_speck_in_the_day_is_not_confirmed_by_the_certificate_year():
+    # 二十，一日: the speck may stand where a numeral was lost (二十 / 二十一)
+    reading = assess(extract_fields(_with_date("一九五八年五月二十，一日", "(58)高婚字第663号")))
+    assert "registration_date: date_digits_normalized" in reading.review_reasons

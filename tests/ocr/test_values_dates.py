@@ -56,3 +56,30 @@ def test_yi_shi_in_a_date_is_a_lost_stroke_and_goes_to_review():
     assert doubtful.normalized and not doubtful.year_only_normalized
     (clean,) = V.find_dates("一九五一年十一月十日")
     assert (clean.iso, clean.normalized) == ("1951-11-10", False)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("一九五，八年五月二十六日", "1958-05-26"),
+        ("登记日期：一，九五四年六月二十一日", "1954-06-21"),
+        ("一九.六二年十二月二十三日", "1962-12-23"),
+    ],
+)
+def test_a_speck_only_inside_the_year_is_told_apart(text, expected):
+    found = V.speck_in_year_only(text)
+    assert found is not None and found.iso == expected and not found.normalized
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一九五八年五月二十六日",  # no speck: nothing to tell
+        "一，九五四年六月二十，一日",  # a speck in the day as well
+        "一九五八年五，月二十六日",  # not between numerals: no speck at all
+        "九，五一年八月二十日",  # the year's leading 一 lost as well
+        "一九五，八年五月",  # no day: no full date
+    ],
+)
+def test_other_repairs_are_not_a_speck_in_the_year(text):
+    assert V.speck_in_year_only(text) is None
