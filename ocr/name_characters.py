@@ -23,6 +23,9 @@ the name, and the weakest character did not separate right from wrong (wrong one
 A sentence's sex (``（女``) is confirmed the same way at the sex bar (0.85): a
 short piece of the line read at 0.68-0.74 on its two characters' mean held a
 女 read at 0.9+ by itself. Only where the line holds that character once.
+
+The other way round, a name read sure as a whole whose own line shows one weak
+character goes to review (``name_character_weak``, see ``WEAK_CHARACTER``).
 """
 
 from __future__ import annotations
@@ -45,6 +48,11 @@ log = logging.getLogger("marriage_archive.ocr")
 # RapidOCR turns a crop at least this much taller than wide a quarter turn before
 # recognizing it (a vertical column of characters); the re-read does the same.
 TALL_RATIO = 1.5
+# A name read sure as a whole (a table cell: the line IS the name) with one character
+# below this: a rare character forced onto a common class (江彧 read 江或 at 0.978,
+# 或 at 0.645; 马建𠮷 read 马建吉 at 0.98, 吉 at 0.71). dev1-3: of 365 sure names
+# outside sentences, 2 right ones have a character below 0.7 (方仁 0.58, 妥鑫 0.69).
+WEAK_CHARACTER = 0.7
 
 
 def _recognizer(engine: OcrEngine) -> Any | None:
@@ -103,6 +111,13 @@ def weakest_character(chars: list[tuple[str, float]], name: str) -> float | None
     return best
 
 
+def has_weak_character(chars: list[tuple[str, float]], name: str) -> bool:
+    """The decoded line holds the name, and one of its characters is below
+    ``WEAK_CHARACTER`` (a line that does not hold the name tells nothing)."""
+    weakest = weakest_character(chars, name)
+    return weakest is not None and weakest < WEAK_CHARACTER
+
+
 def holding_line(lines: list[TextLine], page: int, bbox: list[int], name: str) -> TextLine | None:
     """The smallest recognized line on ``page`` whose box holds the centre of the
     name's box and whose text holds the name."""
@@ -136,18 +151,19 @@ def confirm_names_by_characters(
     reading: Reading, pages: list[np.ndarray], engine: OcrEngine
 ) -> int:
     """Give unsure sentence names, and sexes (男 / 女, bar 0.85), their weakest
-    character's probability when that reaches their bar (see module doc); returns
-    how many fields were confirmed."""
+    character's probability when that reaches their bar; flag a sure name outside
+    sentences that holds a weak character (``name_character_weak``, blocking). See
+    the module doc. Returns how many fields were confirmed."""
     todo: list[tuple[str, str, np.ndarray]] = []
     for i in range(len(reading.parties)):
         for key, shown in _wanted(reading, i):
             info = reading.fields.get(key)
-            if info is None or info.bbox is None or info.page is None:
+            if info is None or info.bbox is None or info.page is None or info.page >= len(pages):
                 continue
-            if info.confidence >= min_confidence(key) or "from_sentence" not in info.issues:
-                continue
-            if info.page >= len(pages):
-                continue
+            sure = info.confidence >= min_confidence(key)
+            in_sentence = "from_sentence" in info.issues
+            if sure == in_sentence or (sure and not key.endswith(".name")):
+                continue  # unsure sentence fields are confirmed, sure table names checked
             line = holding_line(reading.lines, info.page, info.bbox, shown)
             if line is None:
                 continue
@@ -161,11 +177,15 @@ def confirm_names_by_characters(
         return 0
     confirmed = 0
     for (key, shown, _), chars in zip(todo, decoded, strict=True):
+        info = reading.fields[key]
+        if info.confidence >= min_confidence(key):
+            if has_weak_character(chars, shown):
+                info.issues.append("name_character_weak")
+            continue
         if len(shown) == 1 and sum(ch == shown for ch, _ in chars) != 1:
             continue  # a sex character twice in the line: which one is this party's is unsure
         weakest = weakest_character(chars, shown)
         if weakest is not None and weakest >= min_confidence(key):
-            info = reading.fields[key]
             info.confidence = round(max(info.confidence, weakest), 4)
             info.issues.append(f"{key.rsplit('.', 1)[-1]}_confirmed_by_characters")
             confirmed += 1

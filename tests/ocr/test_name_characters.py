@@ -8,6 +8,7 @@ from ocr import assess, extract_fields
 from ocr.name_characters import (
     character_probabilities,
     confirm_names_by_characters,
+    has_weak_character,
     holding_line,
     line_crop,
     weakest_character,
@@ -54,6 +55,20 @@ def test_a_line_that_does_not_hold_the_name_gives_nothing():
 def test_the_best_place_counts_when_the_name_occurs_twice():
     chars = _chars("王平与王平", [0.5, 0.99, 0.9, 0.98, 0.97])
     assert weakest_character(chars, "王平") == 0.97
+
+
+def test_a_sure_name_with_one_weak_character_is_weak():
+    # 江彧 answered 江或 at 0.978 as a line: 或 alone in the CTC output at 0.645
+    assert has_weak_character(_chars("江或", [0.9996, 0.645]), "江或")
+    assert not has_weak_character(_chars("张建国", [0.99, 0.95, 0.98]), "张建国")
+    assert not has_weak_character(_chars("张建军", [0.99, 0.3, 0.98]), "张建国")  # not the name
+
+
+def test_a_sure_table_name_printed_clean_is_not_flagged(engines):
+    lines = [line("姓名", 100, 100), line("张建国", 300, 100, conf=0.99)]
+    reading = extract_fields(lines)
+    confirm_names_by_characters(reading, [_page(lines)], engines["rapidocr"])
+    assert "name_character_weak" not in reading.fields["parties[0].name"].issues
 
 
 def test_the_holding_line_is_the_smallest_with_the_name_on_its_page():
