@@ -2,7 +2,8 @@
 
 An engine recognizes text on an upright, prepared page (``recognize_page``:
 detection + recognition) or on tight crops that each hold one text line
-(``recognize_lines``: recognition only, used for second opinions). Engines are
+(``recognize_lines``: recognition only, used for second opinions); an engine
+that can also score each character says so with :class:`CharacterReader`. Engines are
 expensive to start (models, processes): build one per worker process with
 :func:`get_engine` and reuse it; call ``close`` when the worker ends.
 """
@@ -35,6 +36,16 @@ class OcrEngine(Protocol):
 
     def close(self) -> None:
         """Release processes and models."""
+        ...
+
+
+@runtime_checkable
+class CharacterReader(Protocol):
+    """An engine that also gives each recognized character its own probability."""
+
+    def recognize_characters(self, crops: list[np.ndarray]) -> list[list[tuple[str, float]]]:
+        """Per crop holding one line, each character with its own probability
+        (``[]`` for a crop whose reading cannot be split into characters)."""
         ...
 
 

@@ -31,12 +31,11 @@ character goes to review (``name_character_weak``, see ``WEAK_CHARACTER``).
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import numpy as np
 
 from ocr.crops import clip
-from ocr.engine import OcrEngine
+from ocr.engine import CharacterReader, OcrEngine
 from ocr.name_reread import holds_name
 from ocr.result import Reading
 from ocr.review import min_confidence
@@ -55,37 +54,14 @@ TALL_RATIO = 1.5
 WEAK_CHARACTER = 0.7
 
 
-def _recognizer(engine: OcrEngine) -> Any | None:
-    """The PP-OCR text recognizer behind ``engine``, None for engines without one.
-
-    The one place that reaches into the engine: RapidOcrEngine does not expose its
-    recognizer publicly yet (asked for in the session-12 report).
-    """
-    return getattr(getattr(engine, "_ocr", None), "text_rec", None)
-
-
 def character_probabilities(
     engine: OcrEngine, crops: list[np.ndarray]
 ) -> list[list[tuple[str, float]]] | None:
-    """Per crop, each decoded character with its own CTC probability (the
-    recognizer's score at the character's first frame); None when the engine has
-    no PP-OCR recognizer."""
-    recognizer = _recognizer(engine)
-    if recognizer is None:
+    """Per crop, each character with its own probability; None when the engine
+    cannot score characters (:class:`~ocr.engine.CharacterReader`)."""
+    if not isinstance(engine, CharacterReader):
         return None
-    if not crops:
-        return []
-    bgr = [c if c.ndim == 3 else np.repeat(c[:, :, None], 3, axis=2) for c in crops]
-    results, _elapsed = recognizer(bgr, return_word_box=True)
-    out: list[list[tuple[str, float]]] = []
-    for result in results:
-        text, extra = str(result[0]), result[2] if len(result) > 2 else None
-        probs = list(extra[-1]) if extra else []
-        if len(probs) != len(text):  # empty text answers [0]
-            out.append([])
-            continue
-        out.append([(ch, float(p)) for ch, p in zip(text, probs, strict=True)])
-    return out
+    return engine.recognize_characters(crops)
 
 
 def line_crop(page: np.ndarray, bbox: list[int]) -> np.ndarray:

@@ -290,6 +290,23 @@ class RapidOcrEngine:
         results, _elapsed = self._ocr.text_rec(batch)
         return [(str(r[0]).strip(), min(1.0, max(0.0, float(r[1])))) for r in results]
 
+    def recognize_characters(self, crops: list[np.ndarray]) -> list[list[tuple[str, float]]]:
+        """Per crop, each decoded character with its own CTC probability (the
+        recognizer's score at the character's first frame); ``[]`` when the
+        recognizer's per-character output does not match its text."""
+        if not crops:
+            return []
+        results, _elapsed = self._ocr.text_rec([_to_bgr(c) for c in crops], return_word_box=True)
+        out: list[list[tuple[str, float]]] = []
+        for result in results:
+            text, extra = str(result[0]), result[2] if len(result) > 2 else None
+            probs = list(extra[-1]) if extra else []
+            if len(probs) != len(text):  # an empty reading answers [0]
+                out.append([])
+                continue
+            out.append([(ch, float(p)) for ch, p in zip(text, probs, strict=True)])
+        return out
+
     def close(self) -> None:
         """Drop the onnxruntime sessions."""
         self._ocr = None

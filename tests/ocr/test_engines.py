@@ -143,3 +143,16 @@ def test_read_record_on_a_synth_scan_accepts_only_what_is_right(engines, synth_r
             for attr in ("name", "sex", "birth_date", "age", "id_number"):
                 value = getattr(got, attr)
                 assert value is None or value == want[attr], attr
+
+
+def test_rapidocr_scores_each_character_of_a_line_and_tesseract_does_not(engines):
+    from ocr.engine import CharacterReader
+
+    rapid, tesseract = engines["rapidocr"], engines["tesseract"]
+    assert isinstance(rapid, CharacterReader)
+    assert not isinstance(tesseract, CharacterReader)
+    crops = [render_line(t) for t in ("张建国", "2005年3月12日")]
+    chars = rapid.recognize_characters(crops)
+    assert ["".join(c for c, _ in line) for line in chars] == ["张建国", "2005年3月12日"]
+    assert all(0.5 < p <= 1.0 for line in chars for _, p in line)
+    assert rapid.recognize_characters([]) == []
