@@ -44,8 +44,16 @@ log = logging.getLogger("marriage_archive.ocr")
 
 INSTALL_HINT = ".venv/bin/pip install 'rapidocr-onnxruntime>=1.3,<2' onnxruntime"
 OPENVINO_HINT = ".venv/bin/pip install 'openvino>=2024.0'"
-# One stream, one thread, latency first: one worker process per core.
-OPENVINO_CONFIG = {"INFERENCE_NUM_THREADS": 1, "NUM_STREAMS": 1, "PERFORMANCE_HINT": "LATENCY"}
+# One stream, one thread, latency first: one worker process per core. No CPU
+# pinning: with it, OpenVINO pins the thread that runs a 1-thread inference to
+# core 0 in EVERY process, so two workers shared core 0 while core 1 sat idle
+# (measured: each worker at ~57% of a core; docs/benchmarks.md "Ingest speed").
+OPENVINO_CONFIG = {
+    "INFERENCE_NUM_THREADS": 1,
+    "NUM_STREAMS": 1,
+    "PERFORMANCE_HINT": "LATENCY",
+    "ENABLE_CPU_PINNING": False,
+}
 
 
 def probe() -> str | None:

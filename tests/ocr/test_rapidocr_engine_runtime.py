@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -182,3 +185,36 @@ def test_the_engine_reads_a_page_the_same_with_a_cold_and_a_warm_model_cache(tmp
             engine.close()
     assert list((tmp_path / "home" / "cache" / "openvino").glob("*.blob"))
     assert read[0] == read[1] and "2005年3月12日" in "".join(t for t, _, _ in read[0])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs a machine with 2+ cores")
+def test_openvino_inference_never_pins_the_worker_to_one_core(tmp_path):
+    """Every worker is free to run on every core while it infers: OpenVINO's own
+    pinning put the inferring thread of each worker process on core 0."""
+    allowed = os.sched_getaffinity(0)
+    engine = RapidOcrEngine(load_settings(environ={}, home=tmp_path, ocr_runtime="openvino"))
+    page = np.full((1200, 1600, 3), 255, np.uint8)
+    for row in range(6):
+        crop = render_line(f"登记日期：2005年3月{row + 10}日")
+        h, w = crop.shape[:2]
+        page[100 + row * 180 : 100 + row * 180 + h, 200 : 200 + w] = crop
+    tid = threading.get_native_id()
+    seen: set[frozenset[int]] = set()
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            seen.add(frozenset(os.sched_getaffinity(tid)))
+            time.sleep(0.002)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        for _ in range(3):
+            assert engine.recognize_page(page)
+    finally:
+        done.set()
+        watcher.join()
+        engine.close()
+    assert seen == {frozenset(allowed)}
