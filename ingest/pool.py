@@ -89,6 +89,7 @@ class _Worker:
     task: Task | None = None  # the task it works on now
     queued: Task | None = None  # the next one, already in its pipe
     deadline: float = 0.0
+    assigned: int = 0  # files sent to it so far
     broken: bool = False  # a send found its pipe closed: replaced once its EOF is read
 
 
@@ -100,10 +101,18 @@ class WorkerPool:
     instead of waiting while the parent commits its result and takes in the next
     file (measured in docs/benchmarks.md, "Ingest speed"). The per-file time limit
     of the queued task starts when the parent sees the task before it finish.
+
+    A worker that has been sent ``max_files`` files (``worker_max_files``) gets no
+    more and is replaced by a fresh process once it is done: whatever a long run
+    leaves in a worker's memory (allocator fragmentation, caches of the OCR
+    libraries) is given back.
     """
 
-    def __init__(self, settings: Settings, engine_name: str, size: int):
+    def __init__(
+        self, settings: Settings, engine_name: str, size: int, max_files: int | None = None
+    ):
         self._settings = settings
+        self._max_files = max(1, max_files or settings.worker_max_files)
         self._engine_name = engine_name
         self._size = max(1, size)
         self._ctx = multiprocessing.get_context("spawn")
@@ -185,7 +194,7 @@ class WorkerPool:
     def _dispatch(self) -> None:
         """Give every ready worker a task to work on, then a next one to queue."""
         for worker in self._workers:
-            if worker.ready and not worker.broken and worker.task is None:
+            if self._takes_more(worker) and worker.task is None:
                 task = self._next_task()
                 if task is None:
                     return
@@ -193,12 +202,15 @@ class WorkerPool:
                     worker.task = task
                     worker.deadline = time.monotonic() + self._settings.file_timeout_s
         for worker in self._workers:
-            if worker.ready and not worker.broken and worker.task is not None and not worker.queued:
+            if self._takes_more(worker) and worker.task is not None and worker.queued is None:
                 task = self._next_task()
                 if task is None:
                     return
                 if self._send(worker, task):
                     worker.queued = task
+
+    def _takes_more(self, worker: _Worker) -> bool:
+        return worker.ready and not worker.broken and worker.assigned < self._max_files
 
     def _send(self, worker: _Worker, task: Task) -> bool:
         """Hand ``task`` to ``worker``; a worker that just died gets nothing.
@@ -212,6 +224,7 @@ class WorkerPool:
             self._retry.appendleft(task)
             worker.broken = True
             return False
+        worker.assigned += 1
         return True
 
     def _receive(self, worker: _Worker) -> Iterator[DocumentResult]:
@@ -231,6 +244,9 @@ class WorkerPool:
         worker.task, worker.queued = worker.queued, None
         if worker.task is not None:  # it is already reading its next file
             worker.deadline = time.monotonic() + self._settings.file_timeout_s
+        elif worker.assigned >= self._max_files:  # served its share: a fresh one takes over
+            self._stop(worker)
+            self._workers[self._workers.index(worker)] = self._start()
         self._dispatch()  # refill before the caller commits this result
         yield payload
 

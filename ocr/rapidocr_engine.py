@@ -53,6 +53,10 @@ OPENVINO_CONFIG = {
     "NUM_STREAMS": 1,
     "PERFORMANCE_HINT": "LATENCY",
     "ENABLE_CPU_PINNING": False,
+    # No cache of compiled primitives per input shape: page and line shapes rarely
+    # repeat, so it only grew (engine alone, 60 dev3 pages: 0.87 -> 1.37 GB and
+    # rising; with 0 flat at ~1.06 GB, CPU +1.5%, within noise; docs/ocr.md).
+    "CPU_RUNTIME_CACHE_CAPACITY": 0,
 }
 
 

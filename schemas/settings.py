@@ -64,6 +64,9 @@ class Settings(BaseModel):
     max_pages: int = Field(40, gt=0, description="Pages per file before it is rejected.")
     max_file_bytes: int = Field(512 * 1024 * 1024, gt=0)
     file_timeout_s: float = Field(300.0, gt=0, description="Time limit per input file.")
+    worker_max_files: int = Field(
+        200, ge=1, description="An ingest worker is replaced after this many files (bounds memory)."
+    )
     stable_seconds: float = Field(
         2.0, ge=0, description="A file modified more recently than this is 'still growing'."
     )

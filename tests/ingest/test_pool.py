@@ -85,3 +85,23 @@ def test_a_worker_killed_with_a_file_queued_fails_only_the_file_it_was_reading(
         done = results[task.sha256]
         assert done.record is not None, done.message
         assert done.pages == pages[task.sha256]
+
+
+def test_a_worker_is_replaced_by_a_fresh_one_after_its_share_of_files(
+    synth_batch, tmp_path: Path
+) -> None:
+    scans, _truth = synth_batch
+    settings = ingest_settings(tmp_path / "home", workers=1)
+    tasks = _tasks(scans, settings)
+    serving: list[list[int]] = []
+    with WorkerPool(settings, "rapidocr", 1, max_files=2) as pool:
+        first = pool.pids()
+        results = []
+        for result in pool.run(iter(tasks)):
+            results.append(result)
+            serving.append(pool.pids())
+    assert [r.record is not None for r in results] == [True, True, True]
+    assert {r.sha256 for r in results} == {t.sha256 for t in tasks}
+    # the first worker read two files, then a fresh process read the third
+    assert serving[0] == first
+    assert serving[1] == serving[2] != first
