@@ -32,13 +32,17 @@ def _tasks(scans: Path, settings) -> list[Task]:
     return tasks
 
 
-def test_the_next_file_is_handed_over_before_the_parent_gets_the_last_result(
-    synth_batch, tmp_path: Path
-) -> None:
-    scans, _truth = synth_batch
+@pytest.fixture
+def one_worker(synth_batch, tmp_path: Path):
+    """Settings for a pool of one worker, and the batch's three records as tasks."""
     settings = ingest_settings(tmp_path / "home", workers=1)
-    tasks = _tasks(scans, settings)
+    tasks = _tasks(synth_batch[0], settings)
     assert len(tasks) == 3
+    return settings, tasks
+
+
+def test_the_next_file_is_handed_over_before_the_parent_gets_the_last_result(one_worker) -> None:
+    settings, tasks = one_worker
     handed: list[int] = []
 
     def feed() -> Iterator[Task]:
@@ -58,11 +62,10 @@ def test_the_next_file_is_handed_over_before_the_parent_gets_the_last_result(
 
 
 def test_a_worker_killed_with_a_file_queued_fails_only_the_file_it_was_reading(
-    synth_batch, tmp_path: Path
+    synth_batch, one_worker
 ) -> None:
-    scans, truth = synth_batch
-    settings = ingest_settings(tmp_path / "home", workers=1)
-    tasks = _tasks(scans, settings)
+    _scans, truth = synth_batch
+    settings, tasks = one_worker
     pages = {p.sha256: len(r.pages) for r in truth for p in r.pages[:1]}
     pool = WorkerPool(settings, "rapidocr", 1)
 
@@ -87,12 +90,8 @@ def test_a_worker_killed_with_a_file_queued_fails_only_the_file_it_was_reading(
         assert done.pages == pages[task.sha256]
 
 
-def test_a_worker_is_replaced_by_a_fresh_one_after_its_share_of_files(
-    synth_batch, tmp_path: Path
-) -> None:
-    scans, _truth = synth_batch
-    settings = ingest_settings(tmp_path / "home", workers=1)
-    tasks = _tasks(scans, settings)
+def test_a_worker_is_replaced_by_a_fresh_one_after_its_share_of_files(one_worker) -> None:
+    settings, tasks = one_worker
     serving: list[list[int]] = []
     with WorkerPool(settings, "rapidocr", 1, max_files=2) as pool:
         first = pool.pids()

@@ -155,3 +155,16 @@ def sentence_certificate(conf: float = 0.99) -> list[TextLine]:
         line("登记机关：高台县民政局", 900, 600),
         line("一九八二年三月十二日", 900, 680),
     ]
+
+
+def sentence_printed_as(lines: list[TextLine], name: str, printed: str) -> list[TextLine]:
+    """``lines`` with the sentence showing ``printed`` where OCR read ``name``: what
+    the page really says when the reading of the sentence got a name wrong."""
+    return [
+        TextLine(
+            text=ln.text.replace(name, printed), bbox=ln.bbox, confidence=ln.confidence, page=0
+        )
+        if ln.text == SENTENCE
+        else ln
+        for ln in lines
+    ]

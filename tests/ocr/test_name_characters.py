@@ -15,7 +15,7 @@ from ocr.name_characters import (
 )
 from schemas.model import TextLine
 from tests.ocr.conftest import FONT, render_line
-from tests.ocr.forms import SENTENCE, line, sentence_certificate
+from tests.ocr.forms import line, sentence_certificate, sentence_printed_as
 
 
 def _page(lines: list[TextLine], size: tuple[int, int] = (1500, 800)) -> np.ndarray:
@@ -115,12 +115,7 @@ def test_an_unsure_sentence_name_with_sure_characters_is_accepted(engines):
 def test_a_line_that_shows_another_name_confirms_nothing(engines):
     lines = sentence_certificate(conf=0.9)
     # the page shows 张建军 where the line was read 张建国
-    printed = [
-        TextLine(text=SENTENCE.replace("张建国", "张建军"), bbox=ln.bbox, confidence=0.9, page=0)
-        if ln.text == SENTENCE
-        else ln
-        for ln in lines
-    ]
+    printed = sentence_printed_as(lines, "张建国", "张建军")
     page = _page(printed)
     reading = extract_fields(lines)
     assert confirm_names_by_characters(reading, [page], engines["rapidocr"]) == 1  # the wife

@@ -15,7 +15,14 @@ from ocr.name_reread import (
 )
 from schemas.model import TextLine
 from tests.ocr.conftest import render_page
-from tests.ocr.forms import CHAR, SENTENCE, column, line, sentence_certificate, two_column_form
+from tests.ocr.forms import (
+    CHAR,
+    column,
+    line,
+    sentence_certificate,
+    sentence_printed_as,
+    two_column_form,
+)
 
 
 def test_a_span_of_cjk_characters_takes_its_share_of_the_line():
@@ -81,12 +88,7 @@ def test_an_unsure_sentence_name_confirmed_by_its_reread_is_accepted(engines):
 def test_a_reread_that_shows_another_name_confirms_nothing(engines):
     lines = sentence_certificate(conf=0.9)
     # the page shows 张建军 where the line was read 张建国
-    printed = [
-        TextLine(text=SENTENCE.replace("张建国", "张建军"), bbox=ln.bbox, confidence=0.9, page=0)
-        if ln.text == SENTENCE
-        else ln
-        for ln in lines
-    ]
+    printed = sentence_printed_as(lines, "张建国", "张建军")
     page = render_page(printed, size=(1500, 800))
     reading = extract_fields(lines)
     reread_names(reading, [page], engines["rapidocr"])
