@@ -166,16 +166,18 @@ def _fits(value: str, texts: list[str], page_text: str, cert_year: str | None) -
 _REPAIRS = ("date_year_from_certificate", "date_year_normalized", "date_digits_normalized")
 
 
+def _reads_as_written(text: str, value: str) -> bool:
+    """True when ``text`` holds the full date ``value`` with no repair of its own
+    (no year from the certificate, no undone confusion or speck)."""
+    return any(d.iso == value and not d.normalized for d in V.find_dates(text))
+
+
 def _confirm_repair(info: FieldInfo, current: str, texts: list[tuple[str, float]]) -> bool:
     """Clear the repair issues of ``current`` when both crops read it as written,
     with no repair of their own; True when they did."""
     if not any(issue in info.issues for issue in _REPAIRS):
         return False
-    clean = [
-        conf
-        for text, conf in texts
-        if any(d.iso == current and not d.normalized for d in V.find_dates(text))
-    ]
+    clean = [conf for text, conf in texts if _reads_as_written(text, current)]
     if len(clean) < 2 or len(clean) != len(texts):
         return False
     info.issues = [i for i in info.issues if i not in _REPAIRS]
@@ -186,11 +188,8 @@ def _confirm_repair(info: FieldInfo, current: str, texts: list[tuple[str, float]
 
 
 def _read_cleanly(value: str, texts: list[str]) -> bool:
-    """True when every crop text reads ``value`` as written: a full date with no
-    repair of its own (no year from the certificate, no undone confusion or speck)."""
-    return bool(texts) and all(
-        any(d.iso == value and not d.normalized for d in V.find_dates(text)) for text in texts
-    )
+    """True when every crop text reads ``value`` as written (:func:`_reads_as_written`)."""
+    return bool(texts) and all(_reads_as_written(text, value) for text in texts)
 
 
 def _another_possible_year(text: str, current: str) -> bool:
