@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from ocr.labels import LabelHit, find_labels
 from schemas.model import TextLine
 
-_SEPARATORS = " \t\u3000:：;；,，、|_"
+# Stray dots (``性别·``, ``·男``: a speck or a printed bullet read as a middle dot)
+# separate as spaces do; they are never part of a label or of a value.
+_SEPARATORS = " \t\u3000:：;；,，、|_·•・"
 
 
 @dataclass(frozen=True)

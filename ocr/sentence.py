@@ -62,7 +62,9 @@ def page_text(segments: list[Segment], page: int) -> tuple[str, list[tuple[int, 
         same = same_row
     rows: list[list[Segment]] = []
     for seg in segs:
-        if rows and same(rows[-1][0], seg):
+        # any box of the row, not only its first: handwritten fill-ins sit a little
+        # above or below the print and their boxes overlap their neighbours only
+        if rows and any(same(other, seg) for other in rows[-1]):
             rows[-1].append(seg)
         else:
             rows.append([seg])
@@ -122,9 +124,23 @@ class _Adder:
 
     def __call__(self, key: str, value: object, offset: int) -> None:
         seg = _segment_at(self.spans, offset)
+        confidence = seg.confidence
         if key == "name":
+            confidence = _weakest(self.spans, offset, len(str(value)))
             seg = _name_segment(seg, self.spans, offset, len(str(value)))
-        self.out.append(Found(key, value, seg, seg.confidence, ["from_sentence"], self.slot))
+        self.out.append(Found(key, value, seg, confidence, ["from_sentence"], self.slot))
+
+
+def _weakest(spans: list[tuple[int, Segment]], offset: int, length: int) -> float:
+    """The lowest confidence of the segments ``text[offset:offset + length]`` spans: a
+    name cut across two boxes is only as sure as the less sure one."""
+    held = [
+        seg.confidence
+        for k, (start, seg) in enumerate(spans)
+        if start < offset + length
+        and (spans[k + 1][0] if k + 1 < len(spans) else offset + length) > offset
+    ]
+    return min(held, default=_segment_at(spans, offset).confidence)
 
 
 def _name_segment(
@@ -170,7 +186,7 @@ def sentence_on_page(text: str, spans: list[tuple[int, Segment]]) -> list[Found]
         return []
     first = _PARTY.match(text, opened.end())
     if not first:
-        return []
+        return _second_party_only(text, opened.end(), spans)
     connector = _CONNECTOR.search(text, first.end(), first.end() + _REACH)
     second = _PARTY.match(text, connector.end()) if connector else None
     if connector is None or second is None:
@@ -186,6 +202,20 @@ def sentence_on_page(text: str, spans: list[tuple[int, Segment]]) -> list[Found]
     return _party(text, first, connector.start(), True, spans) + _party(
         text, second, end, False, spans
     )
+
+
+def _second_party_only(text: str, start: int, spans: list[tuple[int, Segment]]) -> list[Found]:
+    """The party after the connector when the first one's name did not read
+    (``兹有#（男，49岁）与安月（女，…``): the first party's sex and details are left
+    unread rather than given to a name that is not there."""
+    opening_sex = re.compile(r"[^男女]{0,6}?[（(]?[男女]").match(text, start)
+    if not opening_sex:
+        return []
+    connector = _CONNECTOR.search(text, opening_sex.end(), opening_sex.end() + _REACH)
+    second = _PARTY.match(text, connector.end()) if connector else None
+    if second is None or second.group("sex") == opening_sex.group(0)[-1]:
+        return []
+    return _party(text, second, min(len(text), second.end() + _REACH), False, spans)
 
 
 def read_sentence(segments: list[Segment]) -> list[Found]:

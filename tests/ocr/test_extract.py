@@ -293,3 +293,12 @@ def test_a_form_with_a_birth_date_field_is_never_filled_from_the_id():
     reading = assess(extract_fields(lines))
     assert reading.parties[1].birth_date is None
     assert "missing: parties[1].birth_date" in reading.review_reasons
+
+
+def test_a_stray_dot_after_the_sex_label_leaves_the_value_beside_it():
+    lines = [
+        line(ln.text + "·", *ln.bbox[:2]) if ln.text == "性别" else ln for ln in two_column_form()
+    ]
+    lines = [line("·男", 1080, 480) if ln.text == "男" else ln for ln in lines]
+    husband, wife = extract_fields(lines).parties
+    assert (husband.sex, wife.sex) == ("M", "F")

@@ -7,6 +7,7 @@ import pytest
 from ocr import assess, extract_fields
 from ocr.layout import segment_lines
 from ocr.sentence import read_sentence
+from schemas.model import TextLine
 from tests.ocr.forms import HUSBAND_ID, WIFE_ID, column, line
 
 
@@ -260,3 +261,55 @@ def test_script_variants_on_a_simplified_form_still_conflict():
     reading = assess(extract_fields(table + sentence))
     assert not reading.traditional
     assert "parties[0].name: conflicting_values" in reading.review_reasons
+
+
+def test_a_name_cut_across_two_boxes_is_only_as_sure_as_the_weaker_box():
+    found = read_sentence(
+        segment_lines(
+            [
+                line("兹有张建国（男，25岁）与李秀", 100, 200, conf=0.99),
+                TextLine(
+                    text="英（女，23岁）自愿结婚，", bbox=[1250, 200, 480, 40], confidence=0.7
+                ),
+            ]
+        )
+    )
+    wife_name = next(f for f in found if f.key == "name" and str(f.slot) == "wife")
+    assert wife_name.value == "李秀英"
+    assert wife_name.confidence == pytest.approx(0.7)
+    husband_name = next(f for f in found if f.key == "name" and str(f.slot) == "husband")
+    assert husband_name.confidence == pytest.approx(0.99)
+
+
+def test_a_fill_in_written_low_stays_on_its_row():
+    # 27 sits below 兹有's box but overlaps the 岁 beside it: one row, read in order
+    values = _by_slot(
+        [
+            line("牛福", 300, 190),
+            line("兹有", 100, 215),
+            line("（男，25岁）与梁月旻（女，", 380, 200),
+            TextLine(text="27", bbox=[1400, 232, 60, 40], confidence=0.99),
+            line("岁）自愿结婚，", 1470, 212),
+            line("经审查合于《中华人民共和国婚姻法》", 100, 300),
+        ]
+    )
+    assert values[("husband", "name")] == "牛福"
+    assert values[("husband", "age")] == 25
+    assert values[("wife", "name")] == "梁月旻"
+    assert values[("wife", "age")] == 27
+
+
+def test_an_unreadable_first_name_leaves_the_second_party_readable():
+    values = _by_slot(
+        [
+            line("兹有#（男，49岁）与安月（女，一九四三年六月", 100, 200),
+            line("生）自愿离婚，经审查合于《中华人民共和国婚姻法》关于离婚的", 100, 300),
+        ]
+    )
+    assert values[("wife", "name")] == "安月"
+    assert values[("wife", "birth_date")] == "1943-06"
+    assert not any(slot == "husband" for slot, _ in values)
+
+
+def test_two_parties_of_one_sex_after_an_unreadable_name_are_not_read():
+    assert _by_slot([line("兹有#（女，49岁）与安月（女，二十岁）自愿结婚", 100, 200)]) == {}
