@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from ingest import geometry
-from ingest.seal import paper_colour, seal_masks
+from ingest.seal import paper_colour, seal_masks, shaded_paper
 
 log = logging.getLogger("marriage_archive.ingest")
 
@@ -78,7 +78,8 @@ def prepare_page(rgb: np.ndarray, scorer: LineScorer | None) -> PreparedPage:
     # Red seal ink is painted out for analysis and recognition (strokes under it
     # turn grey, ingest.seal); the masks are turned along with the page instead of
     # a second full-page colour warp.
-    paint, under = seal_masks(rgb)
+    seal = seal_masks(rgb)
+    paint = seal.paint
     paper = paper_colour(rgb)
     paper_gray = int(cv2.cvtColor(paper.reshape(1, 1, 3), cv2.COLOR_RGB2GRAY)[0, 0])
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
@@ -106,9 +107,13 @@ def prepare_page(rgb: np.ndarray, scorer: LineScorer | None) -> PreparedPage:
         rotation = 0
     ocr_image = straight.copy()
     ocr_image[straight_paint] = paper
-    if under.any():  # pages without a seal skip this warp
-        straight_under = geometry.rotate_small(under, -skew_deg, 0) > 127
-        ocr_image[straight_under] = straight[straight_under][:, :1]  # grey from the red channel
+    if seal.under_red.any():  # pages without a seal skip these warps
+        kept = geometry.rotate_small(seal.under_red, -skew_deg, 0) > 127
+        ocr_image[kept] = straight[kept][:, :1]  # grey from the red channel
+    if seal.under_seal.any():
+        kept = geometry.rotate_small(seal.under_seal, -skew_deg, 0) > 127
+        shade = geometry.rotate_small(seal.shade, -skew_deg, 255)
+        ocr_image[kept] = shaded_paper(paper, shade[kept])
     return PreparedPage(
         image=geometry.quarter_turn_clockwise(straight, rotation),
         ocr_image=geometry.quarter_turn_clockwise(ocr_image, rotation),

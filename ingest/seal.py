@@ -14,6 +14,8 @@ auto-accepted 37.5% -> 50% (docs/ocr.md).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import cv2
 import numpy as np
 
@@ -47,23 +49,82 @@ def paper_colour(rgb: np.ndarray) -> np.ndarray:
 DARK_UNDER_SEAL = 0.6
 
 
-def seal_masks(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(paint, under): uint8 masks (255 = yes) of seal ink to paint with paper, and of
-    dark strokes under the seal to show as grey from their red channel."""
+# A seal pixel whose channel sum is below this share of the seal ink around it
+# (the mean over the seal's pixels in a LOCAL_SEAL_WINDOW square) has something
+# dark under it: a stroke crossed by the seal. Stamp ink laid over a stroke hides
+# it only partly (paint-like) or lets red through (filter-like): either way the
+# pixel is darker than the seal ink next to it, in every channel. Fainter pixels
+# (below LIKELY_UNDER_SEAL) are kept when they touch such a stroke (hysteresis):
+# seal texture that faint alone stays seal.
+DARKER_THAN_SEAL = 0.85
+LIKELY_UNDER_SEAL = 0.92
+LOCAL_SEAL_WINDOW = 31
+# Stamp ink lets about half of what is under it show through: a stroke's contrast
+# under the seal is stretched by this factor to look like the strokes around it.
+SEAL_CONTRAST_GAIN = 2.0
+
+
+class SealMasks(NamedTuple):
+    """One page's seal: uint8 masks (255 = yes) and the shade of strokes under it."""
+
+    paint: np.ndarray  # seal ink only: painted in the paper colour
+    under_red: np.ndarray  # dark in the red channel (ink under red ink): grey from red
+    under_seal: np.ndarray  # darker than the seal ink around it: paper times ``shade``
+    shade: np.ndarray  # uint8, 255 = paper: a stroke's darkness relative to the seal
+
+
+def ink_under_seal(rgb: np.ndarray, seal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(mask of ``seal`` pixels darker than the seal ink around them, their shade 0..255).
+
+    The shade treats the local seal ink like uneven lighting: a pixel's channel sum
+    over the seal's around it, contrast stretched by SEAL_CONTRAST_GAIN (255 = paper).
+    """
+    total = rgb.astype(np.float32).sum(axis=2)
+    inside = seal.astype(np.float32)
+    size = (LOCAL_SEAL_WINDOW, LOCAL_SEAL_WINDOW)
+    ink_sum = cv2.boxFilter(total * inside, -1, size, normalize=False)
+    count = cv2.boxFilter(inside, -1, size, normalize=False)
+    ratio = np.where(count > 0, total * count / np.maximum(ink_sum, 1.0), 1.0)
+    shade = np.clip(255 * (1 - SEAL_CONTRAST_GAIN * (1 - ratio)), 0, 255).astype(np.uint8)
+    sure = seal & (ratio < DARKER_THAN_SEAL)
+    if not sure.any():
+        return sure, shade
+    maybe = (seal & (ratio < LIKELY_UNDER_SEAL)).astype(np.uint8)
+    _count, labels = cv2.connectedComponents(maybe, connectivity=8)
+    touched = np.unique(labels[sure])
+    return np.isin(labels, touched[touched > 0]), shade
+
+
+def seal_masks(rgb: np.ndarray) -> SealMasks:
+    """The page's seal masks: ink to paint with paper, and strokes under the seal to keep."""
     mask = red_ink_mask(rgb)
     if not mask.any():
         empty = np.zeros(rgb.shape[:2], np.uint8)
-        return empty, empty
-    grown = cv2.dilate(mask.astype(np.uint8) * 255, np.ones((3, 3), np.uint8))
+        return SealMasks(empty, empty, empty, np.full_like(empty, 255))
+    kernel = np.ones((3, 3), np.uint8)
+    grown = cv2.dilate(mask.astype(np.uint8) * 255, kernel)
     dark = (rgb[:, :, 0] < DARK_UNDER_SEAL * float(paper_colour(rgb)[0])).astype(np.uint8) * 255
-    return cv2.bitwise_and(grown, cv2.bitwise_not(dark)), cv2.bitwise_and(grown, dark)
+    under_red = cv2.bitwise_and(grown, dark)
+    stroke, shade = ink_under_seal(rgb, mask)
+    stroke_grown = cv2.dilate(stroke.astype(np.uint8) * 255, kernel)
+    under_seal = cv2.bitwise_and(cv2.bitwise_and(stroke_grown, grown), cv2.bitwise_not(dark))
+    paint = cv2.bitwise_and(grown, cv2.bitwise_not(cv2.bitwise_or(dark, under_seal)))
+    return SealMasks(paint, under_red, under_seal, shade)
+
+
+def shaded_paper(paper: np.ndarray, shade: np.ndarray) -> np.ndarray:
+    """N x 3 uint8: the paper colour darkened by N shades (255 = paper itself)."""
+    return (paper[None, :].astype(np.float32) * (shade[:, None] / 255.0)).astype(np.uint8)
 
 
 def suppress_red_seal(rgb: np.ndarray) -> np.ndarray:
     """A copy of ``rgb`` with red seal ink painted in the paper colour, strokes under it grey."""
     out = rgb.copy()
-    paint, under = (m > 0 for m in seal_masks(rgb))
+    masks = seal_masks(rgb)
+    paint, under_red, under_seal = (m > 0 for m in masks[:3])
+    paper = paper_colour(rgb)
     if paint.any():
-        out[paint] = paper_colour(rgb)
-    out[under] = rgb[under][:, :1]
+        out[paint] = paper
+    out[under_red] = rgb[under_red][:, :1]
+    out[under_seal] = shaded_paper(paper, masks.shade[under_seal])
     return out
