@@ -139,9 +139,12 @@ def _iso(year: int, month: int | None, day: int | None) -> str:
 
 
 _D = r"[0-9OoIlZSB!|]"
+# A speck read between the two digits of a day (``2024-05-2.7``): one number
+# with a speck in it, not the 2nd followed by noise.
+_DAY_SPECK = r"[,，.。·、]"
 _ARABIC_DATE = re.compile(
     rf"(?<![0-9])({_D}{{4}})\s*(?:年|\.|-|/)\s*({_D}{{1,2}})\s*"
-    rf"(?:(月|\.|-|/)\s*(?:({_D}{{1,2}})\s*(日?))?)?"
+    rf"(?:(月|\.|-|/)\s*(?:({_D}{_DAY_SPECK}{_D}|{_D}{{1,2}})\s*(日?))?)?"
 )
 _CN_DATE = re.compile(
     rf"(?<![{_CN_DIGIT_CLASS}])([{_CN_DIGIT_CLASS}]{{3,4}})\s*年\s*([{_CN_NUM_CLASS}]{{1,3}})\s*月"
@@ -218,6 +221,9 @@ def find_dates(text: str) -> list[DateValue]:
             found.append(DateValue(_iso(year, month, day), m.start(), m.end(), normalized=True))
     for m in _ARABIC_DATE.finditer(text):
         raw = [m.group(1), m.group(2), m.group(4)]
+        day_specked = bool(raw[2] and re.search(_DAY_SPECK, raw[2]))
+        if raw[2] and day_specked:
+            raw[2] = re.sub(_DAY_SPECK, "", raw[2])
         fixed = [g.translate(DIGIT_CONFUSIONS) if g else None for g in raw]
         if not all(g is None or g.isdigit() for g in fixed):
             continue
@@ -233,8 +239,8 @@ def find_dates(text: str) -> list[DateValue]:
                 _iso(year, month, day),
                 m.start(),
                 m.end(),
-                normalized=any(in_parts),
-                year_only_normalized=in_parts[0] and not any(in_parts[1:]),
+                normalized=any(in_parts) or day_specked,
+                year_only_normalized=in_parts[0] and not (any(in_parts[1:]) or day_specked),
             )
         )
     found.sort(key=lambda d: d.start)

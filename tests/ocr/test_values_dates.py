@@ -83,3 +83,24 @@ def test_a_speck_only_inside_the_year_is_told_apart(text, expected):
 )
 def test_other_repairs_are_not_a_speck_in_the_year(text):
     assert V.speck_in_year_only(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-05-2.7", "2024-05-27"),  # a speck read between the two digits of the day
+        ("批准日期：2024.05.2，7日", "2024-05-27"),
+        ("2024年05月1·9日", "2024-05-19"),
+    ],
+)
+def test_a_speck_inside_an_arabic_day_is_one_number_and_flagged(text, expected):
+    (found,) = V.find_dates(text)
+    assert (found.iso, found.normalized, found.year_only_normalized) == (expected, True, False)
+
+
+def test_a_speck_inside_a_day_never_leaves_its_first_digit_as_the_day():
+    # 5 and 8 around a speck make no day of the month: no date, rather than the 5th
+    assert [d.iso for d in V.find_dates("1990-1-5，8")] == []
+    # a speck after a whole day is no part of it
+    (found,) = V.find_dates("2024-05-27.")
+    assert (found.iso, found.normalized) == ("2024-05-27", False)
