@@ -49,7 +49,7 @@ log = logging.getLogger("marriage_archive.ocr")
 # A character's probability in its line that confirms it by itself.
 LINE_SURE = 0.99
 # A cell read alone as the same character at this probability confirms it.
-CELL_SURE = 0.95
+CELL_SURE = 0.8
 # The padded cell's margin: a share of the cell's width on each side, of the
 # box's height above and below.
 PAD_WIDTH = 0.12
