@@ -77,22 +77,40 @@ def ink_under_seal(rgb: np.ndarray, seal: np.ndarray) -> tuple[np.ndarray, np.nd
     """(mask of ``seal`` pixels darker than the seal ink around them, their shade 0..255).
 
     The shade treats the local seal ink like uneven lighting: a pixel's channel sum
-    over the seal's around it, contrast stretched by SEAL_CONTRAST_GAIN (255 = paper).
+    over the seal's around it, contrast stretched by SEAL_CONTRAST_GAIN (255 = paper;
+    meaningful near the seal only). Only the box around the seal is computed.
     """
-    total = rgb.astype(np.float32).sum(axis=2)
+    found = np.zeros(seal.shape, bool)
+    shade = np.full(seal.shape, 255, np.uint8)
+    x, y, w, h = cv2.boundingRect(seal.astype(np.uint8))
+    if not w:
+        return found, shade
+    reach = LOCAL_SEAL_WINDOW // 2 + 1
+    box = np.s_[max(y - reach, 0) : y + h + reach, max(x - reach, 0) : x + w + reach]
+    found[box], shade[box] = _ink_under_seal_in(rgb[box], seal[box])
+    return found, shade
+
+
+def _ink_under_seal_in(rgb: np.ndarray, seal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r, g, b = cv2.split(rgb)
+    total = cv2.add(cv2.add(r, g, dtype=cv2.CV_32F), b, dtype=cv2.CV_32F)
     inside = seal.astype(np.float32)
     size = (LOCAL_SEAL_WINDOW, LOCAL_SEAL_WINDOW)
-    ink_sum = cv2.boxFilter(total * inside, -1, size, normalize=False)
+    ink_sum = cv2.boxFilter(cv2.multiply(total, inside), -1, size, normalize=False)
     count = cv2.boxFilter(inside, -1, size, normalize=False)
-    ratio = np.where(count > 0, total * count / np.maximum(ink_sum, 1.0), 1.0)
-    shade = np.clip(255 * (1 - SEAL_CONTRAST_GAIN * (1 - ratio)), 0, 255).astype(np.uint8)
+    ratio = cv2.divide(cv2.multiply(total, count), ink_sum)  # 0 where no seal is near
+    # 255 * (1 - gain * (1 - ratio)), saturated to 0..255
+    gain = 255 * SEAL_CONTRAST_GAIN
+    shade = cv2.addWeighted(ratio, gain, ratio, 0, 255 - gain, dtype=cv2.CV_8U)
     sure = seal & (ratio < DARKER_THAN_SEAL)
     if not sure.any():
         return sure, shade
     maybe = (seal & (ratio < LIKELY_UNDER_SEAL)).astype(np.uint8)
-    _count, labels = cv2.connectedComponents(maybe, connectivity=8)
-    touched = np.unique(labels[sure])
-    return np.isin(labels, touched[touched > 0]), shade
+    count_labels, labels = cv2.connectedComponents(maybe, connectivity=8)
+    touched = np.zeros(count_labels, bool)
+    touched[labels[sure]] = True
+    touched[0] = False
+    return touched[labels], shade
 
 
 def seal_masks(rgb: np.ndarray) -> SealMasks:
