@@ -10,6 +10,12 @@ under the seal; they are shown as grey from their red channel (what a scanner
 with a red dropout lamp would see) instead of being painted over.
 Measured on 40 records of a dev corpus: registration dates 75% -> 95% exact,
 auto-accepted 37.5% -> 50% (docs/ocr.md).
+
+Half-opaque stamp ink over faded print keeps the crossing bright in the red
+channel, so a second rule compares each seal pixel with the seal ink around it:
+darker than its neighbourhood's seal ink means a stroke under the seal, shown as
+paper darkened by that ratio (:func:`ink_under_seal`; session 13: dates like
+1977年4月1日 had lost the crossing part of their 4 and read 1977-01-01).
 """
 
 from __future__ import annotations
