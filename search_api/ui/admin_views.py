@@ -19,13 +19,6 @@ RESCAN_ROLES = ("operator", "admin")
 REVIEW_PAGE = MAX_LIMIT
 _BATCH_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,119}$")
 
-REASON_LABELS = {
-    "low_confidence": "识别置信度低",
-    "check_digit": "身份证校验位不符",
-    "date_unreadable": "日期无法识别",
-    "possible_duplicate": "可能重复",
-}
-
 
 def _services() -> Any:
     return current_app.extensions["marriage_archive"]
@@ -60,7 +53,7 @@ def review() -> Any:
             {
                 "record": record,
                 "reason": record.review_reasons[0] if record.review_reasons else "",
-                "reason_label": ", ".join(REASON_LABELS.get(r, r) for r in record.review_reasons)
+                "reason_label": "、".join(present.reason_text(r) for r in record.review_reasons)
                 or "未注明",
                 "failing": present.field_label(failing) if failing else "",
                 "failing_path": failing or "",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from archive import FieldVersion, RejectEntry
@@ -51,12 +52,92 @@ FIELD_LABELS = {
     "ethnicity": "民族",
 }
 SEX_LABELS = {"M": "男", "F": "女"}
+# What the reading found about a field or page, in the clerk's words. Codes come
+# from ocr/ (field issues), ingest/ (page warnings) and the archive; an unknown
+# code is shown as it is, so a new code is never hidden.
 ISSUE_LABELS = {
-    "date_unreadable": "日期无法识别",
+    # recognition
     "low_confidence": "识别置信度低",
-    "check_digit": "身份证校验位不符",
+    "conflicting_values": "两次识别结果不一致",
+    "second_opinion_disagrees": "第二识别引擎结果不同",
+    "second_opinion_unsure": "第二识别引擎无把握",
+    "second_opinion_empty": "第二识别引擎未读出",
+    "second_opinion_agrees": "第二识别引擎一致",
+    "confirmed_by_second_reading": "经再次识别确认",
+    "dropped_uncertain": "无把握，已留空",
+    "found_without_label": "未找到标签，按内容识别",
+    "from_sentence": "取自证书正文",
+    "from_signature": "取自签名处",
+    # names
+    "name_unreadable": "姓名无法识别",
+    "name_character_unsure": "姓名中有字无法确认（可能是生僻字，请对照原件）",
+    "name_character_unconfirmed": "姓名中有字未经逐字确认",
+    "name_character_weak": "姓名中有字识别把握低（可能是生僻字）",
+    "name_box_wider_than_text": "姓名框比识别出的字宽（可能漏字）",
+    "name_script_mismatch": "繁体档案中的姓名识别成了简体字",
+    "name_surname_unknown": "姓氏不在常见姓氏中",
+    "name_confirmed_by_reread": "姓名经再次识别确认",
+    "name_confirmed_by_characters": "姓名经逐字确认",
+    "name_in_document_script": "姓名按原件字体记录",
+    # sex, roles
+    "sex_unreadable": "性别无法识别",
+    "sex_role_mismatch": "性别与男方/女方不符",
+    "sex_confirmed_by_characters": "性别经逐字确认",
+    "role_by_order": "男女方按书写顺序判定",
+    "party_by_order": "男女方按书写顺序判定",
+    # dates and ages
+    "date_unreadable": "日期无法识别",
+    "registration_date_unreadable": "登记日期无法识别",
+    "birth_date_unreadable": "出生日期无法识别",
     "bad_date": "日期不合法",
+    "implausible_date": "日期不合常理",
+    "partial_date": "日期不完整",
+    "date_partial_of_another_reading": "日期只读出一部分",
+    "date_year_normalized": "年份中有字经过纠正",
+    "date_digits_normalized": "日期数字经过纠正",
+    "date_year_from_certificate": "年份取自证书字号",
+    "date_year_confirmed": "年份经证书字号确认",
+    "date_from_signoff": "取自落款日期",
+    "born_after_registration": "出生日期晚于登记日期",
+    "implausible_age": "年龄不合常理",
+    "age_mismatch": "年龄与出生日期不符",
+    "age_nominal": "按虚岁计",
+    "birth_date_from_id": "出生日期取自身份证号",
+    # ID numbers
+    "id_number_unreadable": "身份证号无法识别",
+    "check_digit": "身份证校验位不符",
+    "id_invalid": "身份证号不合法",
+    "id_bad_length": "身份证号位数不对",
+    "id_bad_chars": "身份证号含非法字符",
+    "id_empty": "身份证号为空",
+    "id_check_digit": "身份证校验位不符",
+    "id_future_date": "身份证号中的出生日期晚于今天",
+    "id_too_old": "身份证号中的出生日期过早",
     "bad_length": "位数不对",
+    "id_bad_region": "身份证号地区码不存在",
+    "id_bad_date": "身份证号中的出生日期不合法",
+    "id_birth_date_mismatch": "身份证号与出生日期不符",
+    "id_sex_mismatch": "身份证号与性别不符",
+    "id_age_mismatch": "身份证号与年龄不符",
+    "id_before_1985": "该年代的登记不应有身份证号",
+    "id_reread_unconfirmed": "身份证号再次识别未能确认",
+    "id_reread": "身份证号经再次识别",
+    "id_digits_normalized": "身份证号数字经校验位纠正",
+    "id_18_derived": "18位号码由15位推算",
+    "confirmed_by_id": "经身份证号确认",
+    # record type, certificate
+    "record_type_unknown": "登记类型无法识别",
+    "record_type_from_certificate_only": "登记类型仅据证书字号判定",
+    "certificate_no_unrecognized_format": "证书字号格式不明",
+    "certificate_year_mismatch": "证书字号年份与登记日期不符",
+    "certificate_type_mismatch": "证书字号类别与登记类型不符",
+    # page capture (DA/T 31-2017)
+    "low_resolution": "扫描分辨率低于200dpi，请重扫",
+    "low_resolution_handwritten": "手写档案扫描分辨率低于300dpi，请重扫",
+    "blurry": "页面模糊，请清洁扫描玻璃后重扫",
+    "skew_uncertain": "页面倾斜无法确定",
+    "orientation_uncertain": "页面方向无法确定",
+    # archive
     "possible_duplicate": "可能重复",
 }
 
@@ -64,6 +145,36 @@ ISSUE_LABELS = {
 def issue_text(code: str) -> str:
     """An issue code in Chinese (the code itself when unknown)."""
     return ISSUE_LABELS.get(code, code)
+
+
+_PAGE_WARNING = re.compile(r"^(?P<code>[a-z0-9_]+) \(page (?P<page>\d+)\)$")
+_DUPLICATE = "possible duplicate of "
+
+
+def _is_field(path: str) -> bool:
+    return path.startswith("parties[") or path in FIELD_LABELS
+
+
+def reason_text(reason: str) -> str:
+    """A record's review reason in Chinese.
+
+    Reasons are ``missing: <field>``, ``low_confidence: <field>``, ``<field>:
+    <issue>``, ``<warning> (page N)`` and ``possible duplicate of <ids>``
+    (ocr.review, ingest.document, archive); anything else is shown as it is.
+    """
+    head, sep, tail = reason.partition(": ")
+    if sep and head == "missing":
+        return "缺少一方当事人" if tail == "a party" else f"缺少{field_label(tail)}"
+    if sep and head == "low_confidence" and _is_field(tail):
+        return f"{field_label(tail)}：识别置信度低"
+    if sep and _is_field(head):
+        return f"{field_label(head)}：{issue_text(tail)}"
+    page = _PAGE_WARNING.match(reason)
+    if page:
+        return f"第{page['page']}页：{issue_text(page['code'])}"
+    if reason.startswith(_DUPLICATE):
+        return f"可能与 {reason[len(_DUPLICATE) :]} 重复"
+    return issue_text(reason)
 
 
 RECORD_FIELDS = ("record_type", "registration_date", "certificate_no", "office")

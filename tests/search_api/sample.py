@@ -44,7 +44,11 @@ def sample_records() -> list[Record]:
             registration_date="1975",
             parties=[_party(h, "曹伟"), _party(w, "刘已")],
             status=RecordStatus.NEEDS_REVIEW,
-            review_reasons=["low_confidence"],
+            # as ocr.review writes them: "<kind>: <field>" and "<field>: <issue>"
+            review_reasons=[
+                "low_confidence: parties[1].name",
+                "parties[1].name: name_character_unsure",
+            ],
         ),
         Record(
             record_id="r2010-shan",

@@ -233,6 +233,13 @@ def test_correction_needs_a_reason_and_a_known_field(app: Flask, client: FlaskCl
     assert record is not None and record.version == 1
 
 
+def test_record_page_gives_the_review_reasons_in_chinese(client: FlaskClient) -> None:
+    login(client, "clerk")
+    html = text_of(client.get("/records/r1975-lookalike"))
+    assert "待审核原因：女方 姓名：识别置信度低、女方 姓名：姓名中有字无法确认" in html
+    assert "low_confidence: parties[1].name" not in html
+
+
 def test_verify_marks_the_record_verified(app: Flask, client: FlaskClient) -> None:
     login(client, "reviewer")
     token = csrf_token(client, "/records/r1975-lookalike")
@@ -253,6 +260,10 @@ def test_review_queue_lists_needs_review_by_reason(client: FlaskClient) -> None:
     )  # date_unreadable < low_confidence
     assert "登记日期" in html  # the failing field is named
     assert "r1991-simp" not in html
+    # the reasons in the clerk's words, not the pipeline's codes
+    assert "女方 姓名：识别置信度低" in html
+    assert "女方 姓名：姓名中有字无法确认" in html
+    assert "name_character_unsure" not in html and "parties[1]" not in html
 
 
 def test_dashboard_shows_coverage_batches_and_degraded_state(client: FlaskClient) -> None:
