@@ -155,6 +155,27 @@ def _is_field(path: str) -> bool:
     return path.startswith("parties[") or path in FIELD_LABELS
 
 
+def reason_field(reason: str) -> str | None:
+    """The field a review reason is about (``missing: parties[0].sex`` ->
+    ``parties[0].sex``), or None for a page or record reason."""
+    head, sep, tail = reason.partition(": ")
+    if not sep:
+        return None
+    if head in ("missing", "low_confidence") and _is_field(tail):
+        return tail
+    return head if _is_field(head) else None
+
+
+def _reason_order(record: Record) -> dict[str, int]:
+    """Fields named by the record's review reasons, in the order of the reasons."""
+    order: dict[str, int] = {}
+    for reason in record.review_reasons:
+        field = reason_field(reason)
+        if field is not None and field not in order:
+            order[field] = len(order)
+    return order
+
+
 def reason_text(reason: str) -> str:
     """A record's review reason in Chinese.
 
@@ -238,12 +259,17 @@ def field_rows(record: Record, full_id: bool) -> list[FieldRow]:
         for field in PARTY_FIELDS:
             path = f"parties[{index}].{field}"
             rows.append(_row(record, path, field, getattr(party, field), party_full))
-    return sorted(rows, key=_failing_first)
+    named = _reason_order(record)
+    return sorted(rows, key=lambda row: _failing_first(row, named))
 
 
-def _failing_first(row: FieldRow) -> tuple[int, float]:
+def _failing_first(row: FieldRow, named: dict[str, int]) -> tuple[int, float]:
+    """Fields the review reasons name (in their order), then other fields with
+    issues or a low confidence, then the rest."""
+    if row.path in named:
+        return (0, named[row.path])
     failing = bool(row.issues) or (row.confidence is not None and row.confidence < 0.8)
-    return (0 if failing else 1, row.confidence if row.confidence is not None else 1.0)
+    return (1 if failing else 2, row.confidence if row.confidence is not None else 1.0)
 
 
 def _row(record: Record, path: str, field: str, value: object, full_id: bool) -> FieldRow:
@@ -264,7 +290,13 @@ def _row(record: Record, path: str, field: str, value: object, full_id: bool) ->
 
 
 def failing_field(record: Record) -> str | None:
-    """The path of the field most in need of review (issues first, then lowest confidence)."""
+    """The path of the field most in need of review: the first one a review reason
+    names; else issues first, then lowest confidence. (A field's issues include
+    notes such as ``from_sentence`` that hold nothing back: the reasons name the
+    fields that do.)"""
+    named = _reason_order(record)
+    if named:
+        return min(named, key=named.__getitem__)
     candidates = [(p, f) for p, f in record.fields.items() if f.issues or f.confidence < 0.8]
     if not candidates:
         return None
