@@ -44,6 +44,8 @@ _AGE = re.compile(
     rf"^[，,、（(]*年?(?P<age>[0-9一二三四五六七八九十]{{1,4}})(?:[周週]?[{_AGE_UNIT}]|[）),，住])"
 )
 _REACH = 90  # characters a party's details may span
+# The first party's sex right after the opening, when its name did not read.
+_OPENING_SEX = re.compile(r"[^男女]{0,6}?[（(]?[男女]")
 
 
 def page_text(segments: list[Segment], page: int) -> tuple[str, list[tuple[int, Segment]]]:
@@ -208,7 +210,7 @@ def _second_party_only(text: str, start: int, spans: list[tuple[int, Segment]]) 
     """The party after the connector when the first one's name did not read
     (``兹有#（男，49岁）与安月（女，…``): the first party's sex and details are left
     unread rather than given to a name that is not there."""
-    opening_sex = re.compile(r"[^男女]{0,6}?[（(]?[男女]").match(text, start)
+    opening_sex = _OPENING_SEX.match(text, start)
     if not opening_sex:
         return []
     connector = _CONNECTOR.search(text, opening_sex.end(), opening_sex.end() + _REACH)

@@ -139,12 +139,13 @@ def _iso(year: int, month: int | None, day: int | None) -> str:
 
 
 _D = r"[0-9OoIlZSB!|]"
-# A speck read between the two digits of a day (``2024-05-2.7``): one number
-# with a speck in it, not the 2nd followed by noise.
-_DAY_SPECK = r"[,，.。·、]"
+# A speck read as punctuation inside one number: between the two digits of a day
+# (``2024-05-2.7``, not the 2nd followed by noise) or between Chinese numerals
+# (``一，九五四年六月二十，一日``, _CN_SPECKS).
+_SPECK = r"[,，.。、·]"
 _ARABIC_DATE = re.compile(
     rf"(?<![0-9])({_D}{{4}})\s*(?:年|\.|-|/)\s*({_D}{{1,2}})\s*"
-    rf"(?:(月|\.|-|/)\s*(?:({_D}{_DAY_SPECK}{_D}|{_D}{{1,2}})\s*(日?))?)?"
+    rf"(?:(月|\.|-|/)\s*(?:({_D}{_SPECK}{_D}|{_D}{{1,2}})\s*(日?))?)?"
 )
 _CN_DATE = re.compile(
     rf"(?<![{_CN_DIGIT_CLASS}])([{_CN_DIGIT_CLASS}]{{3,4}})\s*年\s*([{_CN_NUM_CLASS}]{{1,3}})\s*月"
@@ -156,9 +157,7 @@ _CN_DATE = re.compile(
 _SPACED_DATE = re.compile(
     rf"(?<![0-9])({_D}{{4}})\s+({_D}{{1,2}})\s*([.\-/月])\s*({_D}{{1,2}})(?![0-9])\s*(日?)"
 )
-# Stray commas or dots between Chinese numerals (``一，九五四年六月二十，一日``):
-# specks read as punctuation inside one number.
-_CN_SPECKS = re.compile(rf"(?<=[{_CN_NUM_CLASS}])[,，.。、·](?=[{_CN_NUM_CLASS}])")
+_CN_SPECKS = re.compile(rf"(?<=[{_CN_NUM_CLASS}]){_SPECK}(?=[{_CN_NUM_CLASS}])")
 
 
 def _cn_year(numeral: str) -> tuple[int | None, bool]:
@@ -221,9 +220,9 @@ def find_dates(text: str) -> list[DateValue]:
             found.append(DateValue(_iso(year, month, day), m.start(), m.end(), normalized=True))
     for m in _ARABIC_DATE.finditer(text):
         raw = [m.group(1), m.group(2), m.group(4)]
-        day_specked = bool(raw[2] and re.search(_DAY_SPECK, raw[2]))
-        if raw[2] and day_specked:
-            raw[2] = re.sub(_DAY_SPECK, "", raw[2])
+        day_specked = bool(raw[2] and re.search(_SPECK, raw[2]))
+        if day_specked:
+            raw[2] = re.sub(_SPECK, "", raw[2])
         fixed = [g.translate(DIGIT_CONFUSIONS) if g else None for g in raw]
         if not all(g is None or g.isdigit() for g in fixed):
             continue
