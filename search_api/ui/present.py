@@ -155,15 +155,23 @@ def _is_field(path: str) -> bool:
     return path.startswith("parties[") or path in FIELD_LABELS
 
 
-def reason_field(reason: str) -> str | None:
-    """The field a review reason is about (``missing: parties[0].sex`` ->
-    ``parties[0].sex``), or None for a page or record reason."""
+def _field_reason(reason: str) -> tuple[str, str] | None:
+    """(field, what) of a reason about one field: ``missing: <field>`` and
+    ``low_confidence: <field>`` give (field, "missing" / "low_confidence"),
+    ``<field>: <issue>`` gives (field, issue); None for page and record reasons."""
     head, sep, tail = reason.partition(": ")
     if not sep:
         return None
     if head in ("missing", "low_confidence") and _is_field(tail):
-        return tail
-    return head if _is_field(head) else None
+        return tail, head
+    return (head, tail) if _is_field(head) else None
+
+
+def reason_field(reason: str) -> str | None:
+    """The field a review reason is about (``missing: parties[0].sex`` ->
+    ``parties[0].sex``), or None for a page or record reason."""
+    about = _field_reason(reason)
+    return about[0] if about else None
 
 
 def _reason_order(record: Record) -> dict[str, int]:
@@ -183,13 +191,16 @@ def reason_text(reason: str) -> str:
     <issue>``, ``<warning> (page N)`` and ``possible duplicate of <ids>``
     (ocr.review, ingest.document, archive); anything else is shown as it is.
     """
-    head, sep, tail = reason.partition(": ")
-    if sep and head == "missing":
-        return "缺少一方当事人" if tail == "a party" else f"缺少{field_label(tail)}"
-    if sep and head == "low_confidence" and _is_field(tail):
-        return f"{field_label(tail)}：识别置信度低"
-    if sep and _is_field(head):
-        return f"{field_label(head)}：{issue_text(tail)}"
+    if reason == "missing: a party":
+        return "缺少一方当事人"
+    about = _field_reason(reason)
+    if about:
+        field, what = about
+        return (
+            f"缺少{field_label(field)}"
+            if what == "missing"
+            else f"{field_label(field)}：{issue_text(what)}"
+        )
     page = _PAGE_WARNING.match(reason)
     if page:
         return f"第{page['page']}页：{issue_text(page['code'])}"
