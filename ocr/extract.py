@@ -30,7 +30,9 @@ from ocr.layout import (
     row_to_right,
     same_row,
     segment_lines,
+    span_box,
 )
+from ocr.name_corrections import corrected_name, name_span
 from ocr.parties import FIRST, SECOND, slot_of, slots_in_line
 from ocr.regdate import (
     read_signoff_dates,
@@ -138,6 +140,18 @@ def _box_wider_than_text(seg: Segment) -> bool:
     return seg.whole_line and chars > 0 and seg.bbox[2] > NAME_WIDTH_LIMIT * chars * seg.height
 
 
+def _after_correction(seg: Segment, value: str, issues: list[str]) -> tuple[Segment, str, list]:
+    """A cell holding a struck-out name and its correction: the correction, with its
+    own (estimated) box (:mod:`ocr.name_corrections`); otherwise unchanged."""
+    name = corrected_name(value, seg.text)
+    if name is None:
+        return seg, value, issues
+    span = name_span(seg.text, name)
+    if span is not None:
+        seg = replace(seg, bbox=span_box(seg.text, seg.bbox, *span), text=name, whole_line=False)
+    return seg, name, [*issues, "name_struck_out_before"]
+
+
 def _read_label(label: Segment, segments: list[Segment]) -> list[Found]:
     key = label.label.key if label.label else ""
     parse = PARSERS[key]
@@ -159,6 +173,8 @@ def _read_label(label: Segment, segments: list[Segment]) -> list[Found]:
         value, issues = parsed
         if key == "name" and _box_wider_than_text(seg):
             issues = [*issues, "name_box_wider_than_text"]
+        if key == "name":
+            seg, value, issues = _after_correction(seg, value, issues)
         out.append(Found(key, value, seg, seg.confidence, list(issues)))
         if key not in PARTY_FIELDS or len(out) == 2:
             break
