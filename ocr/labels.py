@@ -166,6 +166,14 @@ def find_labels(text: str) -> list[LabelHit]:
     exact label covers, a long wording with one misread character at the start
     of the box (``婚姻登记机腿：``, ``出生日朗1978年``).
     """
+    return list(_labels_of(text))
+
+
+# The answer depends on the text alone (the tables are constants) and the same line
+# texts come back often: extraction runs twice a record and the re-reads look at the
+# same lines again (~800 calls a record, most of it the fuzzy match). A bounded memo.
+@lru_cache(maxsize=4096)
+def _labels_of(text: str) -> tuple[LabelHit, ...]:
     pattern, lookup = _label_regex()
     folded = _match_text(text)
     hits = []
@@ -178,7 +186,7 @@ def find_labels(text: str) -> list[LabelHit]:
         fuzzy = _fuzzy_label(folded[:end])
         if fuzzy is not None:
             hits.insert(0, fuzzy)
-    return hits
+    return tuple(hits)
 
 
 def _fuzzy_label(text: str) -> LabelHit | None:
@@ -187,6 +195,9 @@ def _fuzzy_label(text: str) -> LabelHit | None:
     for kind, key, word in _label_table():
         end = start + len(word)
         if len(word) < FUZZY_MIN_LENGTH or end > len(text):
+            continue
+        # One misread character leaves the first or the second one right.
+        if text[start] != word[0] and text[start + 1] != word[1]:
             continue
         piece = text[start:end]
         wrong = [i for i, (a, b) in enumerate(zip(piece, word, strict=True)) if a != b]

@@ -49,3 +49,29 @@ def test_a_misread_registration_label_still_yields_the_date():
     reading = assess(extract_fields(lines))
     assert reading.registration_date == "2005-03-12"
     assert reading.review_reasons == []
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("姮姻登记机关：民政局", "office"),  # the first character misread
+        ("婚烟登记机关：", "office"),  # the second one
+        ("公民身份号玛：110101", "id_number"),  # the last one
+    ],
+)
+def test_a_misread_first_second_or_last_character(text, key):
+    assert _keys(text) == [key]
+
+
+def test_two_misread_characters_are_no_label():
+    assert _keys("发澄机腿：") == []
+    assert _keys("姮烟登记机腿：民政局") == []
+
+
+def test_repeated_calls_give_equal_fresh_answers():
+    first = find_labels("姓名：张三 性别：男")
+    assert [(h.key, h.start, h.end) for h in first] == [("name", 0, 2), ("sex", 6, 8)]
+    first.clear()  # a caller changing its list must not change the next answer
+    again = find_labels("姓名：张三 性别：男")
+    assert [(h.key, h.start, h.end) for h in again] == [("name", 0, 2), ("sex", 6, 8)]
+    assert again is not find_labels("姓名：张三 性别：男")
