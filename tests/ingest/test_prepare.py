@@ -207,3 +207,41 @@ def test_line_family_from_blobs_found_once_matches_the_mask_version(page) -> Non
     assert with_blobs == geometry.text_lines(text, glyph, True, 6.0)
     assert with_blobs  # the form has text lines
     assert geometry.family_of([], []) == geometry.Estimate(0.0, 0.0)
+
+
+def _sealed_with_strokes() -> np.ndarray:
+    """A seal over a faded stroke (half-opaque ink) and over a dark one (red filter)."""
+    page = np.full((400, 500, 3), (236, 222, 196), np.uint8)
+    page[150:158, 40:460] = (120, 112, 100)  # faded print: under the seal's paint
+    page[230:238, 40:460] = (30, 30, 40)  # dark pen: dark in red under the seal
+    cover = np.zeros((400, 500), np.float32)
+    cv2.circle(cover, (250, 190), 110, 1.0, 14, lineType=cv2.LINE_AA)
+    cv2.circle(cover, (250, 190), 30, 1.0, -1)
+    alpha = (cover * 0.7)[..., None]
+    ink = np.array((222, 60, 52), np.float32)
+    laid = page * (1 - alpha) + ink * alpha
+    return np.minimum(laid, page * (1 - cover[..., None] * 0.8) + ink * cover[..., None] * 0.8)
+
+
+@pytest.mark.parametrize("skew", [0.0, 0.35, -2.7, 9.95])
+def test_seal_masks_turned_together_equal_each_turned_alone(skew) -> None:
+    from ingest.prepare import _straight_seal_masks
+    from ingest.seal import seal_masks
+
+    masks = seal_masks(_sealed_with_strokes().astype(np.uint8))
+    assert masks.paint.any() and masks.under_red.any() and masks.under_seal.any()
+    together = _straight_seal_masks(masks, skew)
+    assert together is not None
+    borders = (0, 0, 0, 255)
+    for turned, alone, border in zip(together, masks, borders, strict=True):
+        expected = geometry.rotate_small(alone, -skew, border)
+        assert turned.dtype == np.uint8 and np.array_equal(turned, expected)
+
+
+def test_a_page_without_seal_ink_has_no_masks_to_turn(page) -> None:
+    from ingest.prepare import _straight_seal_masks
+    from ingest.seal import seal_masks
+
+    assert _straight_seal_masks(seal_masks(page), 3.0) is None
+    prepared = prepare_page(scanned(page, 0, 3.0), scorer=None)
+    assert np.array_equal(prepared.ocr_image, prepared.image)  # nothing painted
