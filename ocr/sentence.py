@@ -29,8 +29,9 @@ from ocr.parties import HUSBAND, WIFE
 
 _CJK = r"[\u3400-\u9fff\U00020000-\U0003ffff]"
 _OPEN = re.compile(r"(?:[兹茲玆慈]有|今有)")
-# A stray mark may stand between the name and its bracket (寇兵卫.（男, 张三，男，).
-_MARK = r"[.．·、,，]?"
+# A stray mark may stand between the name and its bracket (寇兵卫.（男, 张三，男，,
+# 尹云淑"(女: a speck or the fill-in line's end read as a quote).
+_MARK = r"[.．·、,，\"'“”‘’]?"
 _PARTY = re.compile(rf"(?P<name>{_CJK}{{2,4}}?){_MARK}[（(]?(?P<sex>[男女])(?!方)")
 # 与 / 與 (read 興 or 奥 by OCR): after a closing bracket any one character is the connector.
 _CONNECTOR = re.compile(

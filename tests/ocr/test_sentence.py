@@ -175,6 +175,25 @@ def test_a_stray_mark_between_name_and_bracket_is_skipped():
     assert values[("wife", "age")] == 18
 
 
+@pytest.mark.parametrize("mark", ['"', "“", "'", "’"])
+def test_a_speck_read_as_a_quote_before_the_bracket_is_skipped(mark: str) -> None:
+    values = _by_slot(
+        [
+            line(f"兹有谭浩（男，21岁)与尹云淑{mark}(女,", 100, 200),
+            line("1945年9月生）自愿结婚，经审查合于《中华人民共和国婚姻", 100, 260),
+        ]
+    )
+    assert values[("wife", "name")] == "尹云淑"
+    assert values[("wife", "sex")] == "F"
+    assert values[("wife", "birth_date")] == "1945-09"
+    assert values[("husband", "name")] == "谭浩"
+
+
+def test_a_quote_is_not_taken_into_the_name() -> None:
+    values = _by_slot([line("兹有张建国”（男，27岁）与李秀英（女，25岁）自愿结婚", 100, 200)])
+    assert values[("husband", "name")] == "张建国"
+
+
 def test_names_set_off_by_commas_are_read():
     values = _by_slot(
         [line("兹有张建国，男，二十七岁，与李秀英，女，二十五岁，自愿结婚", 100, 200)]
