@@ -168,11 +168,47 @@ def confirm_specked_year(reading: Found, cert_year: str | None) -> bool:
     return True
 
 
+# Repairs of a reading's own characters (an undone confusion, a lost leading 一, a speck).
+_OWN_REPAIRS = ("date_year_normalized", "date_digits_normalized")
+# A reading read as written that confirms another place's repaired reading of the
+# same date must be as sure as a date needs to be (ocr/review.py: 0.90).
+CLEAN_READING_MIN = 0.90
+
+
+def confirm_by_clean_reading(readings: list[Found]) -> int:
+    """A full date whose reading needed a repair (``九五五年七月十二日``: the leading
+    一 lost) stands when another place of the record (the other page, the labelled
+    field or the sign-off) reads the same date as written, surely: two places
+    printed the date, one of them needed no repair. Returns how many were confirmed.
+    """
+    clean = [
+        f
+        for f in readings
+        if f.value is not None
+        and len(str(f.value)) == 10
+        and f.confidence >= CLEAN_READING_MIN
+        and not any(i in f.issues for i in (*_OWN_REPAIRS, "date_year_from_certificate"))
+    ]
+    confirmed = 0
+    for reading in readings:
+        if not any(i in reading.issues for i in _OWN_REPAIRS):
+            continue
+        if any(
+            c.value == reading.value and c.segment.index != reading.segment.index for c in clean
+        ):
+            reading.issues = [i for i in reading.issues if i not in _OWN_REPAIRS]
+            reading.issues.append("confirmed_by_second_reading")
+            confirmed += 1
+    return confirmed
+
+
 def reconcile_registration_dates(found: list[Found], cert_year: str | None) -> None:
     """Flag full readings that an unreadable labelled date contradicts; repair a year
-    one edit away from the certificate's (read or unreadable date), flagged for review."""
+    one edit away from the certificate's (read or unreadable date), flagged for review;
+    confirm a repaired reading that another place reads as written."""
     readings = [f for f in found if f.key == "registration_date"]
     _complete_partials(readings)
+    confirm_by_clean_reading(readings)
     unreadable = [f for f in readings if f.value is None]
     full = [f for f in readings if f.value is not None]
     for reading in full:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ocr.result import Reading
+from ocr.values import local_certificate_kind
 from schemas.model import TextLine
 
 # Wordings that name the kind of registration (both scripts), strongest first.
@@ -18,14 +19,17 @@ _TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "divorce",
         re.compile(
             r"[离離]\s*婚\s*(?:登[记記]|[证證]|申[请請]|[协協]议|[协協]議|[审審]查)|"
-            r"(?:自[愿願]|准予|同意)\s*[离離]\s*婚"
+            r"(?:自[愿願]|准予|同意)\s*[离離]\s*婚|"
+            # the sentence's 自願離婚經查 when 自願 ended the previous column
+            r"[离離]\s*婚\s*[，,]?\s*[经經]\s*(?:[审審]\s*)?查"
         ),
     ),
     (
         "marriage",
         re.compile(
             r"[结結]\s*婚\s*(?:登[记記]|[证證]|申[请請]|[审審]查)|"
-            r"(?:自[愿願]|准予|同意)\s*[结結]\s*婚"
+            r"(?:自[愿願]|准予|同意)\s*[结結]\s*婚|"
+            r"[结結]\s*婚\s*[，,]?\s*[经經]\s*(?:[审審]\s*)?查"
         ),
     ),
 )
@@ -121,5 +125,11 @@ def type_from_wording(lines: list[TextLine]) -> str | None:
 
 
 def record_type_of(lines: list[TextLine], certificate_no: str | None) -> str:
-    """Record type from wording, else from the certificate prefix, else ``unknown``."""
-    return type_from_wording(lines) or type_from_certificate(certificate_no) or "unknown"
+    """Record type from wording, else from the certificate prefix or the kind a local
+    certificate number names, else ``unknown``."""
+    return (
+        type_from_wording(lines)
+        or type_from_certificate(certificate_no)
+        or local_certificate_kind(certificate_no)
+        or "unknown"
+    )
