@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import ExifTags, Image, ImageOps
 
 from ingest import poppler
 from schemas.errors import InputRejected
@@ -123,10 +123,23 @@ def _decode_frames(path: Path, settings: Settings) -> list[LoadedPage]:
 
 
 def _to_page(image: Image.Image) -> LoadedPage:
-    upright = ImageOps.exif_transpose(image) or image
-    rgb = np.asarray(upright.convert("RGB"), dtype=np.uint8).copy()
+    # exif_transpose copies the whole page when its EXIF says nothing to turn, and
+    # convert("RGB") copies an RGB page again: both only when they change the pixels.
+    upright = ImageOps.exif_transpose(image) if _exif_turned(image) else image
+    if upright.mode != "RGB":
+        upright = upright.convert("RGB")
+    rgb = np.asarray(upright, dtype=np.uint8).copy()
     dpi, estimated = _capture_dpi(image.info.get("dpi"), rgb.shape[1], rgb.shape[0])
     return LoadedPage(rgb, dpi, estimated)
+
+
+def _exif_turned(image: Image.Image) -> bool:
+    """True when ``ImageOps.exif_transpose`` would turn or flip ``image`` (orientation 2-8)."""
+    image.load()
+    return image.getexif().get(ExifTags.Base.Orientation, 1) in _EXIF_TURNS
+
+
+_EXIF_TURNS = frozenset(range(2, 9))
 
 
 def _capture_dpi(stated: object, width: int, height: int) -> tuple[int, bool]:

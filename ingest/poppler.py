@@ -66,4 +66,5 @@ def render_page(path: Path, page_number: int, dpi: int, timeout_s: float) -> Ima
             f"Poppler rendered no image for page {page_number}: export or rescan the PDF again.",
             code="truncated",
         )
-    return images[0].convert("RGB")
+    page = images[0]
+    return page if page.mode == "RGB" else page.convert("RGB")  # convert would copy an RGB page

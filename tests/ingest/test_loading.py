@@ -143,3 +143,41 @@ def test_is_blank_sees_a_few_short_strokes_on_a_large_page_in_colour_and_grey() 
     assert not is_blank(page)
     assert not is_blank(np.ascontiguousarray(page[:, :, 1]))
     assert is_blank(page[:0, :0])  # nothing to look at
+
+
+def _exif_jpeg(path: Path, page: np.ndarray, orientation: int | None) -> Path:
+    image = Image.fromarray(page)
+    exif = Image.Exif()
+    if orientation is not None:
+        exif[0x0112] = orientation
+    image.save(path, "JPEG", quality=90, dpi=(300, 300), exif=exif.tobytes())
+    return path
+
+
+@pytest.mark.parametrize("orientation", [None, 1, 3, 6, 8])
+def test_a_jpeg_is_turned_as_its_exif_says_and_only_then(tmp_path: Path, settings, orientation):
+    page = text_page(1200, 1600, size=30)
+    path = _exif_jpeg(tmp_path / "scan.jpg", page, orientation)
+    with Image.open(path) as image:
+        decoded = np.asarray(image.convert("RGB"))
+    # orientation 3: turned 180; 6: the camera was turned 90 clockwise, so the
+    # stored pixels are turned back 90 clockwise to stand upright (8: the other way).
+    turn = {3: lambda a: np.rot90(a, 2), 6: lambda a: np.rot90(a, -1), 8: lambda a: np.rot90(a, 1)}
+    expected = turn.get(orientation, lambda a: a)(decoded)
+    (loaded,) = load_pages(path, "jpeg", settings)
+    assert loaded.image.shape == expected.shape and np.array_equal(loaded.image, expected)
+    assert loaded.image.flags.writeable and loaded.image.dtype == np.uint8
+
+
+def test_grey_and_palette_pages_load_as_rgb(tmp_path: Path, settings) -> None:
+    page = text_page(1200, 1600, size=30)
+    grey = Image.fromarray(page).convert("L")
+    grey.save(tmp_path / "grey.png", dpi=(300, 300))
+    (loaded,) = load_pages(tmp_path / "grey.png", "png", settings)
+    values = np.asarray(grey)
+    assert loaded.image.shape == (*values.shape, 3)
+    assert all(np.array_equal(loaded.image[:, :, c], values) for c in range(3))
+    palette = Image.fromarray(page).convert("P")
+    palette.save(tmp_path / "palette.png", dpi=(300, 300))
+    (loaded,) = load_pages(tmp_path / "palette.png", "png", settings)
+    assert np.array_equal(loaded.image, np.asarray(palette.convert("RGB")))
