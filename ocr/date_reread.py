@@ -15,6 +15,7 @@ the same ink disagree.
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -25,7 +26,12 @@ from ocr import values as V
 from ocr.crops import clip
 from ocr.engine import OcrEngine
 from ocr.layout import Segment, is_vertical, same_row, segment_lines
-from ocr.regdate import consistent_date_text, year_from_certificate
+from ocr.regdate import (
+    consistent_date_text,
+    date_like,
+    signoff_date_slots,
+    year_from_certificate,
+)
 from ocr.result import Reading, era_of
 from ocr.rules import certificate_year, type_from_certificate
 from schemas.model import FieldInfo
@@ -42,8 +48,6 @@ LABEL_REACH = 14.0
 # some dates the page missed (``九五三年…`` for ``一九五三年…``, ``一丸五三年``)
 # and misreads others; two must agree (:func:`agreed_date`).
 COLUMN_PADS = ((0.6, 0.15), (1.2, 0.15), (0.6, 0.3), (1.2, 0.3))
-DATE_COLUMN_CHARS = 14
-_DATE_CHARACTERS = set("0123456789〇○零一二三四五六七八九十年月日号號")
 
 
 def _usable(crops: list[np.ndarray]) -> list[np.ndarray]:
@@ -89,22 +93,11 @@ def column_crops(page: np.ndarray, bbox: tuple[int, ...]) -> list[np.ndarray]:
     return [np.ascontiguousarray(np.rot90(c)) for c in _usable(crops)]
 
 
-def _date_like(text: str) -> bool:
-    """A short text made mostly of date characters, with a 年 or 月
-    (``九五三年二月一日``, ``一丸五三年四月十九日``): a date column read in part."""
-    text = V.halfwidth(text).replace(" ", "")
-    if not 4 <= len(text) <= DATE_COLUMN_CHARS or not ("年" in text or "月" in text):
-        return False
-    return sum(ch in _DATE_CHARACTERS for ch in text) >= 0.6 * len(text)
-
-
 def date_column(segments: list[Segment]) -> Segment | None:
     """The one unlabelled vertical column that reads like a date; None when there is
     none or more than one (which of them is the registration date is then unknown)."""
     columns = [
-        s
-        for s in segments
-        if s.label is None and is_vertical(s.bbox, s.text) and _date_like(s.text)
+        s for s in segments if s.label is None and is_vertical(s.bbox, s.text) and date_like(s.text)
     ]
     return columns[0] if len(columns) == 1 else None
 
@@ -119,6 +112,16 @@ def label_crops(page: np.ndarray, label: Segment, row_labels: list[Segment]) -> 
         for vpad in (0.3, 0.6)
     ]
     return _usable(crops)
+
+
+# A crop's blank margin before the date, read as 〇 (``〇一九五〇年…``): no
+# registration year starts with 〇, so a 〇 before 一九 / 二〇 at the start is the margin.
+_MARGIN_ZERO = re.compile(r"^\s*[〇○]+(?=[一二][九〇○零])")
+
+
+def trim_margin(text: str) -> str:
+    """A crop's reading without the 〇 its blank left margin was read as."""
+    return _MARGIN_ZERO.sub("", text)
 
 
 def dates_read(
@@ -193,12 +196,18 @@ def _site(reading: Reading, pages: list[np.ndarray]) -> DateSite | None:
         crops = label_crops(pages[label.page], label, row)
         box = (label.right, label.top, int(LABEL_REACH * label.height), label.height)
         return DateSite(crops, label.page, box, "")
-    column = date_column(segments)
-    if column is not None and column.page < len(pages):
-        # a vertical sign-off date that no office anchored or that did not parse
-        crops = column_crops(pages[column.page], column.bbox)
-        return DateSite(crops, column.page, column.bbox, column.text, vertical=True)
-    return None
+    slots = signoff_date_slots(segments)
+    # the date under the issuing office that did not parse, else a vertical date
+    # column that no office anchored
+    slot = slots[0] if len(slots) == 1 else date_column(segments)
+    if slot is None or slot.page >= len(pages):
+        return None
+    if is_vertical(slot.bbox, slot.text):
+        crops = column_crops(pages[slot.page], slot.bbox)
+        return DateSite(crops, slot.page, slot.bbox, slot.text, vertical=True)
+    row = _labels_on_row(segments, slot.page, slot.bbox)
+    crops = date_crops(pages[slot.page], slot.bbox, row)
+    return DateSite(crops, slot.page, slot.bbox, slot.text)
 
 
 def _fits(value: str, texts: list[str], page_text: str, cert_year: str | None) -> bool:
@@ -309,7 +318,7 @@ def reread_registration_date(reading: Reading, pages: list[np.ndarray], engine: 
     if site is None or not site.crops:
         return False
     cert_year = certificate_year(reading.certificate_no)
-    recognized = engine.recognize_lines(site.crops)
+    recognized = [(trim_margin(text), conf) for text, conf in engine.recognize_lines(site.crops)]
     readings = dates_read(recognized, cert_year)
     current = reading.registration_date
     if current is not None and len(current) == 10:

@@ -71,6 +71,35 @@ def read_signoff_dates(found: list[Found], segments: list[Segment]) -> list[Foun
     return out
 
 
+def signoff_date_slots(segments: list[Segment]) -> list[Segment]:
+    """The text right after an issuing office that reads like a date (:func:`date_like`)
+    but gives no full date (``一九五年一月十六日``: the 〇 lost): where the sign-off
+    date stands, for a re-read of its crop. Distinct segments, in page order."""
+    out: list[Segment] = []
+    for office, rows in _office_anchors([], segments):
+        for seg in next_in_reading_order(office, segments, rows=rows):
+            if _office_like(seg) or not date_like(seg.text):
+                continue
+            if not any(len(d.iso) == 10 for d in V.find_dates(seg.text)) and seg not in out:
+                out.append(seg)
+            break
+    return out
+
+
+# A date read in part: at most this many characters, most of them date characters.
+DATE_LIKE_CHARS = 14
+_DATE_CHARACTERS = set("0123456789〇○零一二三四五六七八九十年月日号號.")
+
+
+def date_like(text: str) -> bool:
+    """A short text made mostly of date characters, with a 年 or 月 or a dot
+    (``九五三年二月一日``, ``一丸五三年四月十九日``, ``1987.7421``): a date read in part."""
+    text = V.halfwidth(text).replace(" ", "")
+    if not 4 <= len(text) <= DATE_LIKE_CHARS or not any(ch in text for ch in "年月."):
+        return False
+    return sum(ch in _DATE_CHARACTERS for ch in text) >= 0.6 * len(text)
+
+
 _DATE_CHARS = re.compile(r"[^0-9〇○零一二三四五六七八九十年月日号號]")
 
 

@@ -157,6 +157,14 @@ _CN_DATE = re.compile(
 _SPACED_DATE = re.compile(
     rf"(?<![0-9])({_D}{{4}})\s+({_D}{{1,2}})\s*([.\-/月])\s*({_D}{{1,2}})(?![0-9])\s*(日?)"
 )
+# A date whose separator between year and month was lost (``19937.11``: 1993.7.11)
+# or whose 月 was (``1961年419日``): the year has four digits, so the digits after
+# it split into month and day in at most one way that gives a real date
+# (``1961年119日`` splits two ways, 1-19 or 11-9, and gives none).
+_GLUED_MONTH = re.compile(
+    rf"(?<![0-9])({_D}{{4}})({_D}{{1,2}})\s*([.\-/])\s*({_D}{{1,2}})(?![0-9]|\s*[.\-/]\s*[0-9])"
+)
+_LOST_MONTH_MARK = re.compile(rf"(?<![0-9])({_D}{{4}})\s*年\s*({_D}{{2,4}})\s*日")
 _CN_SPECKS = re.compile(rf"(?<=[{_CN_NUM_CLASS}]){_SPECK}(?=[{_CN_NUM_CLASS}])")
 
 
@@ -182,6 +190,39 @@ def _day_complete(numeral: str) -> bool:
     return all(
         (n := chinese_number(numeral + extra)) is None or n > 31 for extra in "一二三四五六七八九十"
     )
+
+
+def _digits(raw: str) -> str | None:
+    fixed = raw.translate(DIGIT_CONFUSIONS)
+    return fixed if fixed.isdigit() else None
+
+
+def _glued_dates(text: str) -> list[DateValue]:
+    """Dates that lost the mark between year and month (see :data:`_GLUED_MONTH`),
+    each ``normalized``: a separator was put back."""
+    found = []
+    for m in _GLUED_MONTH.finditer(text):
+        parts = [_digits(g) for g in (m.group(1), m.group(2), m.group(4))]
+        if None in parts:
+            continue
+        year, month, day = (int(str(g)) for g in parts)
+        if _real_date(year, month, day):
+            found.append(DateValue(_iso(year, month, day), m.start(), m.end(), normalized=True))
+    for m in _LOST_MONTH_MARK.finditer(text):
+        year_digits, rest = _digits(m.group(1)), _digits(m.group(2))
+        if year_digits is None or rest is None:
+            continue
+        year = int(year_digits)
+        splits = [
+            (int(rest[:cut]), int(rest[cut:]))
+            for cut in (1, 2)
+            if cut < len(rest) and len(rest) - cut <= 2
+        ]
+        real = [(mo, d) for mo, d in splits if _real_date(year, mo, d)]
+        if len(real) == 1:
+            month, day = real[0]
+            found.append(DateValue(_iso(year, month, day), m.start(), m.end(), normalized=True))
+    return found
 
 
 def find_dates(text: str) -> list[DateValue]:
@@ -242,6 +283,7 @@ def find_dates(text: str) -> list[DateValue]:
                 year_only_normalized=in_parts[0] and not (any(in_parts[1:]) or day_specked),
             )
         )
+    found += _glued_dates(text)
     found.sort(key=lambda d: d.start)
     return found
 

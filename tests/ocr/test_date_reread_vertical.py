@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.date_reread import column_crops, date_column, reread_registration_date
+from ocr.date_reread import column_crops, date_column, reread_registration_date, trim_margin
 from ocr.layout import segment_lines
 from ocr.result import Reading
 from tests.ocr.conftest import FONT
@@ -78,3 +78,16 @@ def test_a_column_whose_crops_read_another_date_fills_nothing(engines):
     reading.lines = lines
     reread_registration_date(reading, [page], engines["rapidocr"])
     assert reading.registration_date is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("〇一九五〇年一月十六日〇", "一九五〇年一月十六日〇"),  # the blank margin read as 〇
+        ("〇二〇〇五年三月十二日", "二〇〇五年三月十二日"),
+        ("一九五〇年一月十六日", "一九五〇年一月十六日"),
+        ("〇五〇年一月", "〇五〇年一月"),  # not before 一九 / 二〇: left as read
+    ],
+)
+def test_a_crops_margin_read_as_zero_is_trimmed(text, expected):
+    assert trim_margin(text) == expected

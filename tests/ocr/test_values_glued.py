@@ -1,0 +1,42 @@
+"""Dates that lost the mark between year and month: put back only where one split is real."""
+
+from __future__ import annotations
+
+import pytest
+
+from ocr.values import find_dates
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("19937.11", "1993-07-11"),  # 1993.7.11, the first dot lost
+        ("199311.6", "1993-11-06"),
+        ("2005-3-12", "2005-03-12"),  # nothing lost: as before
+        ("1961年419日", "1961-04-19"),  # 月 lost: 41 is no month, so 4-19
+    ],
+)
+def test_a_lost_separator_is_put_back_when_one_split_gives_a_real_date(text, expected):
+    full = [d for d in find_dates(text) if len(d.iso) == 10]
+    assert [d.iso for d in full] == [expected]
+    assert full[0].normalized is ("19937" in text or "199311" in text or "419" in text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1961年119日",  # 1-19 or 11-9: no way to tell
+        "1993713.11",  # 713 is no month
+        "19931.11.5",  # three numbers after the year: which mark was lost is unknown
+        "620722199311061234",  # an ID number's digits
+        "19930.11",  # month 0
+    ],
+)
+def test_no_full_date_is_made_up_from_an_ambiguous_or_impossible_split(text):
+    full = [d.iso for d in find_dates(text) if len(d.iso) == 10 and d.normalized]
+    assert full == []
+
+
+def test_a_date_with_its_separator_restored_is_marked_as_repaired():
+    (date,) = [d for d in find_dates("登记日期：19937.11") if len(d.iso) == 10]
+    assert date.iso == "1993-07-11" and date.normalized and not date.year_only_normalized
