@@ -8,7 +8,9 @@ rules are otherwise read as ``1``. The result is kept only if it is a valid ID
 and the readings that give one agree; an 18-digit re-read is confirmed by its
 check character. A 15-digit one (no check character) is confirmed only by a
 second, different reading of the same digits (the row's cells set in a line of
-their own, ``ocr.id_cells``, or the engine's detection on the strip) together
+their own, ``ocr.id_cells``; the row with its rules taken out without cutting
+the digits written on them, ``ocr.id_rules``; or the engine's detection on the
+strip) together
 with the printed birth date and sex the ID states; otherwise it stays flagged
 for review.
 """
@@ -25,6 +27,7 @@ from ocr import values as V
 from ocr.crops import clip
 from ocr.engine import OcrEngine
 from ocr.id_cells import read_cells
+from ocr.id_rules import ruleless_versions
 from ocr.result import Reading
 from ocr.review import min_confidence
 from schemas.idnumber import parse_id
@@ -134,7 +137,7 @@ def states_printed_facts(reading: Reading, i: int, value: str) -> bool:
 class RowReading:
     """The valid IDs one way of reading the row gives, and its confidence."""
 
-    source: str  # "row" (whole row, three crops), "cells", "detected"
+    source: str  # "row" (whole row, three crops), "cells", "kept", "detected"
     ids: frozenset[str]
     confidence: float
 
@@ -230,13 +233,22 @@ def detected_row(strip: np.ndarray, engine: OcrEngine) -> tuple[str, float]:
     return "".join(line.text for line in lines), min(line.confidence for line in lines)
 
 
+def kept_row_readings(crops: list[np.ndarray], engine: OcrEngine) -> list[RowReading]:
+    """The row's crops read once more with the rules taken out the ways that keep
+    digits written on them (``ocr.id_rules``): one source, ``"kept"``."""
+    versions = [v for crop in crops for v in ruleless_versions(crop)]
+    texts = engine.recognize_lines(versions)
+    return [RowReading("kept", frozenset(_valid_ids(text)), conf) for text, conf in texts]
+
+
 def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> int:
     """Re-read unreadable ID fields from their whole row; returns how many were recovered.
 
     The row is read three times as one line (``_strip``); while that settles
     nothing (no valid 18-digit ID, no 15-digit one two sources give), it is read
-    cell by cell (``ocr.id_cells``) and then by the engine's own detection on the
-    strip (``detected_row``). A 15-digit re-read is confirmed
+    cell by cell (``ocr.id_cells``), as one line again with the rules taken out
+    without cutting the digits on them (``kept_row_readings``), and then by the
+    engine's own detection on the strip (``detected_row``). A 15-digit re-read is confirmed
     (``confirmed_by_second_reading``) only when two of these sources read it and
     the ID states the printed birth date and sex of its party; otherwise it stays
     ``id_reread_unconfirmed`` (review).
@@ -259,6 +271,8 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
             cells, conf = read_cells(page, info.bbox, engine)
             ids = frozenset(_valid_ids(cells)) if cells else frozenset()
             readings.append(RowReading("cells", ids, conf))
+        if not _settled(readings):
+            readings += kept_row_readings(crops, engine)
         if not _settled(readings):
             text, conf = detected_row(remove_vertical_rules(crops[1]), engine)
             readings.append(RowReading("detected", frozenset(_valid_ids(text)), conf))
