@@ -55,9 +55,45 @@ def _office_anchors(found: list[Found], segments: list[Segment]) -> list[tuple[S
     return [(s, SIGNOFF_ROWS) for s in values] + [(s, 1.5 * SIGNOFF_ROWS) for s in labels]
 
 
-def read_signoff_dates(found: list[Found], segments: list[Segment]) -> list[Found]:
-    """The full date right after each issuing office (落款), one reading per date box."""
+# A date set off its label's row (a skewed or shifted print: ``登记日期：`` and its
+# value overlapping by under half a line, which the label rows do not take) still
+# belongs to the label when the rows overlap by this share of the smaller height.
+OFFSET_ROW_OVERLAP = 0.25
+OFFSET_MAX_GAP = 20.0  # in label heights, as for any value right of its label
+
+
+def _beside_label(found: list[Found], segments: list[Segment]) -> list[Found]:
+    """The registration date right of its label when the label's row gave no value:
+    the nearest unlabelled full date to the right whose row overlaps the label's."""
+    if any(f.key == "registration_date" and f.value is not None for f in found):
+        return []
     out: list[Found] = []
+    for label in segments:
+        if label.label is None or label.label.key != "registration_date":
+            continue
+        beside = []
+        for seg in segments:
+            if seg.label is not None or seg.page != label.page or seg.left < label.right - 1:
+                continue
+            overlap = min(seg.bottom, label.bottom) - max(seg.top, label.top)
+            gap = seg.left - label.right
+            if overlap >= OFFSET_ROW_OVERLAP * min(seg.height, label.height) and (
+                gap <= OFFSET_MAX_GAP * label.height
+            ):
+                beside.append((gap, seg))
+        for _, seg in sorted(beside, key=lambda pair: pair[0])[:1]:
+            reading = _date_found(seg, "")
+            if reading is not None:
+                reading.issues = [i for i in reading.issues if i]
+                out.append(reading)
+    return out
+
+
+def read_signoff_dates(found: list[Found], segments: list[Segment]) -> list[Found]:
+    """Readings of the registration date no label row gave: the full date right after
+    each issuing office (落款), one reading per date box, and a date set off its
+    label's row (:func:`_beside_label`)."""
+    out: list[Found] = _beside_label(found, segments)
     seen: set[int] = set()
     for office, rows in _office_anchors(found, segments):
         for seg in next_in_reading_order(office, segments, rows=rows):

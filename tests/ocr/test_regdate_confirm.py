@@ -53,3 +53,26 @@ def test_a_clean_reading_of_another_date_confirms_nothing():
 def test_two_repaired_readings_do_not_confirm_each_other():
     reading = assess(extract_fields(_certificate("九五三年三月十二日", "九五三年三月十二日")))
     assert "registration_date: date_year_normalized" in reading.review_reasons
+
+
+def _review_form(value_y: int) -> list:
+    """A printed review form whose date value sits ``value_y - 1800`` px below its label."""
+    return [
+        line("补发结婚证审查处理表", 600, 80),
+        line("BL620722-2015-000714", 360, 250),
+        line("登记日期：", 850, 1800),
+        line("2015年06月01日", 1100, value_y),
+    ]
+
+
+def test_a_date_half_a_line_below_its_label_is_the_labelled_date():
+    reading = assess(extract_fields(_review_form(1822)))  # rows overlap by 18 of 40 px
+    assert reading.registration_date == "2015-06-01"
+    assert reading.fields["registration_date"].confidence == 0.99
+    assert not [r for r in reading.review_reasons if "registration_date" in r]
+
+
+def test_a_date_a_whole_line_below_its_label_is_not_taken_for_it():
+    reading = assess(extract_fields(_review_form(1836)))  # 4 of 40 px: the next row
+    assert reading.registration_date is None
+    assert "missing: registration_date" in reading.review_reasons
