@@ -235,17 +235,16 @@ def _reads_as_written(text: str, value: str) -> bool:
 
 def _confirm_repair(info: FieldInfo, current: str, texts: list[tuple[str, float]]) -> bool:
     """Clear the repair issues of ``current`` when at least two crops read it as
-    written, with no repair of their own, and every other crop reads no full date
-    at all (both crops of a horizontal box; of a vertical column's four, the ones
-    that turned ``一九`` into ``二九`` read no date and do not count); True when so."""
+    written, with no repair of their own, and no crop reads another full date
+    (both crops of a horizontal box; of a vertical column's four, the ones that
+    read ``二九`` for ``一九`` need a repair themselves and do not count); True when so."""
     if not any(issue in info.issues for issue in _REPAIRS):
         return False
     clean = [conf for text, conf in texts if _reads_as_written(text, current)]
     others = [
         text
         for text, _ in texts
-        if not _reads_as_written(text, current)
-        and any(len(d.iso) == 10 for d in V.find_dates(text))
+        if any(len(d.iso) == 10 and d.iso != current for d in V.find_dates(text))
     ]
     if len(clean) < 2 or others:
         return False

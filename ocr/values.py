@@ -169,15 +169,19 @@ _CN_SPECKS = re.compile(rf"(?<=[{_CN_NUM_CLASS}]){_SPECK}(?=[{_CN_NUM_CLASS}])")
 
 
 def _cn_year(numeral: str) -> tuple[int | None, bool]:
-    """The year of a Chinese-numeral year; (year, True) when its leading 一 was lost.
+    """The year of a Chinese-numeral year; (year, True) when its leading 一 was misread.
 
     A registration year is 一九xx or 二〇xx: three numerals starting with 九
-    (``九五一年``) can only be 一九五一 with the thin first stroke lost.
+    (``九五一年``) can only be 一九五一 with the thin first stroke lost, and
+    ``二九五二`` only 一九五二 with a speck read as a second stroke.
     """
     if len(numeral) == 3:
         if _CN_DIGITS.get(numeral[0]) != 9:
             return None, False
         return chinese_number("一" + numeral), True
+    if len(numeral) == 4 and numeral[0] == "二" and _CN_DIGITS.get(numeral[1]) == 9:
+        # 二九五二: no year is 29xx; the 一 of 一九 took a second stroke (a speck)
+        return chinese_number("一" + numeral[1:]), True
     return chinese_number(numeral), False
 
 
@@ -284,7 +288,33 @@ def find_dates(text: str) -> list[DateValue]:
             )
         )
     found += _glued_dates(text)
+    found += _extra_leading_digit(text)
     found.sort(key=lambda d: d.start)
+    return found
+
+
+# A mark read as a digit right before a four-digit year (``72021年11月5日``,
+# ``12021年12月22日``): the year is the last four digits when only they make a year
+# a registration could have.
+_EXTRA_LEAD = re.compile(r"(?<![0-9])([0-9])([0-9]{4})(?=\s*年)")
+
+
+def _registration_year(digits: str) -> bool:
+    return EARLIEST_REGISTRATION.year <= int(digits) <= date.today().year
+
+
+def _extra_leading_digit(text: str) -> list[DateValue]:
+    """Dates whose year carries one digit too many in front (see :data:`_EXTRA_LEAD`),
+    each ``normalized``: a digit was dropped."""
+    found = []
+    for m in _EXTRA_LEAD.finditer(text):
+        if _registration_year((m.group(1) + m.group(2))[:4]) or not _registration_year(m.group(2)):
+            continue
+        for d in find_dates(text[m.start(2) :]):
+            if d.start == 0:
+                start, end = m.start(), m.start(2) + d.end
+                found.append(DateValue(d.iso, start, end, normalized=True))
+            break
     return found
 
 

@@ -40,3 +40,34 @@ def test_no_full_date_is_made_up_from_an_ambiguous_or_impossible_split(text):
 def test_a_date_with_its_separator_restored_is_marked_as_repaired():
     (date,) = [d for d in find_dates("登记日期：19937.11") if len(d.iso) == 10]
     assert date.iso == "1993-07-11" and date.normalized and not date.year_only_normalized
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("登记时间：72021年11月5日", "2021-11-05"),  # a mark read as 7 before the year
+        ("12021年12月22日", "2021-12-22"),
+    ],
+)
+def test_a_digit_too_many_before_a_registration_year_is_dropped(text, expected):
+    (date,) = [d for d in find_dates(text) if len(d.iso) == 10]
+    assert date.iso == expected and date.normalized
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "19952年3月1日",  # 1995 is a year already: which digit is extra is unknown
+        "32150年3月1日",  # 2150 is no registration year
+    ],
+)
+def test_no_digit_is_dropped_when_the_year_is_unclear(text):
+    assert [d for d in find_dates(text) if len(d.iso) == 10] == []
+
+
+def test_a_chinese_year_written_29xx_is_19xx_with_a_speck_on_its_first_stroke():
+    (date,) = find_dates("二九五二年七月十八日")
+    assert date.iso == "1952-07-18"
+    assert date.normalized and date.year_only_normalized  # needs a second source
+    (plain,) = find_dates("二〇〇五年三月十二日")
+    assert plain.iso == "2005-03-12" and not plain.normalized
