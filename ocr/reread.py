@@ -27,7 +27,7 @@ from ocr import values as V
 from ocr.crops import clip
 from ocr.engine import OcrEngine
 from ocr.id_cells import read_cells
-from ocr.id_rules import ruleless_versions
+from ocr.id_rules import inpaint_rules, ruleless_versions
 from ocr.result import Reading
 from ocr.review import min_confidence
 from schemas.idnumber import parse_id
@@ -241,6 +241,13 @@ def kept_row_readings(crops: list[np.ndarray], engine: OcrEngine) -> list[RowRea
     return [RowReading("kept", frozenset(_valid_ids(text)), conf) for text, conf in texts]
 
 
+def kept_detection(strip: np.ndarray, engine: OcrEngine) -> RowReading:
+    """The engine's detection on the strip with its rules inpainted (``ocr.id_rules``):
+    the last try, part of the ``"kept"`` source."""
+    text, conf = detected_row(inpaint_rules(strip), engine)
+    return RowReading("kept", frozenset(_valid_ids(text)), conf)
+
+
 def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> int:
     """Re-read unreadable ID fields from their whole row; returns how many were recovered.
 
@@ -248,7 +255,8 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
     nothing (no valid 18-digit ID, no 15-digit one two sources give), it is read
     cell by cell (``ocr.id_cells``), as one line again with the rules taken out
     without cutting the digits on them (``kept_row_readings``), and then by the
-    engine's own detection on the strip (``detected_row``). A 15-digit re-read is confirmed
+    engine's own detection on the strip (``detected_row``), last on the strip with
+    its rules inpainted (``kept_detection``). A 15-digit re-read is confirmed
     (``confirmed_by_second_reading``) only when two of these sources read it and
     the ID states the printed birth date and sex of its party; otherwise it stays
     ``id_reread_unconfirmed`` (review).
@@ -276,6 +284,8 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
         if not _settled(readings):
             text, conf = detected_row(remove_vertical_rules(crops[1]), engine)
             readings.append(RowReading("detected", frozenset(_valid_ids(text)), conf))
+        if not _settled(readings):
+            readings.append(kept_detection(crops[1], engine))
         chosen = choose_id(readings)
         if chosen is None:
             continue

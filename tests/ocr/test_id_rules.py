@@ -14,7 +14,7 @@ from ocr.id_rules import (
     rule_mask,
     ruleless_versions,
 )
-from ocr.reread import kept_row_readings, remove_vertical_rules, reread_ids
+from ocr.reread import kept_detection, kept_row_readings, remove_vertical_rules, reread_ids
 from ocr.result import Reading
 from schemas.model import FieldInfo, Party
 from tests.ocr.conftest import FONT
@@ -128,6 +128,10 @@ def test_digits_printed_across_the_rules_are_read_with_the_rules_taken_out(engin
     kept = kept_row_readings(_strips(page), engine)
     assert {r.source for r in kept} == {"kept"}
     assert any(HUSBAND_ID in r.ids for r in kept)
+    # the engine's detection on the inpainted strip: the same source, and no other ID
+    detected = kept_detection(_strips(page)[1], engine)
+    assert detected.source == "kept"
+    assert detected.ids <= {HUSBAND_ID}
 
     reading = _unreadable_id()
     assert reread_ids(reading, [page], engine) == 1
