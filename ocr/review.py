@@ -62,6 +62,7 @@ NON_BLOCKING = frozenset(
         "name_in_document_script",  # 蒋 read on a traditional form, written back as 蔣
         "name_confirmed_by_reread",  # a sentence name re-read alone, as sure (name_reread.py)
         "name_confirmed_by_characters",  # its weakest character, as sure (name_characters.py)
+        "name_confirmed_by_cells",  # each character read alone, as sure (name_reread.py)
         "sex_confirmed_by_characters",  # 男 / 女 itself, as sure (name_characters.py)
     }
 )

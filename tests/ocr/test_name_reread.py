@@ -159,3 +159,50 @@ def test_a_character_read_as_another_one_fails_its_character_check(engines):
     reading = extract_fields(read)
     assert check_name_characters(reading, [_page(printed)], engines["rapidocr"]) == 1
     assert "name_character_unconfirmed" in reading.fields["parties[1].name"].issues
+
+
+def _read_at(printed: list[TextLine], shown: str, read: str, conf: float) -> list[TextLine]:
+    """The lines of ``printed`` with the box showing ``shown`` recognized as ``read``."""
+    return [
+        TextLine(text=read, bbox=ln.bbox, confidence=conf, page=0) if ln.text == shown else ln
+        for ln in printed
+    ]
+
+
+def test_a_name_just_below_the_bar_is_confirmed_by_its_cells(engines):
+    printed = two_column_form()  # the page shows 李秀英; the cell was read right at 0.93
+    reading = extract_fields(_read_at(printed, "李秀英", "李秀英", 0.93))
+    check_name_characters(reading, [_page(printed)], engines["rapidocr"])
+    info = reading.fields["parties[1].name"]
+    assert "name_confirmed_by_cells" in info.issues
+    assert info.confidence >= 0.96
+    assert assess(reading).review_reasons == []
+
+
+def test_a_misread_name_below_the_bar_is_not_confirmed(engines):
+    printed = two_column_form()  # the page shows 李秀英, recognition answered 李秀芙 at 0.93
+    reading = extract_fields(_read_at(printed, "李秀英", "李秀芙", 0.93))
+    check_name_characters(reading, [_page(printed)], engines["rapidocr"])
+    info = reading.fields["parties[1].name"]
+    assert "name_confirmed_by_cells" not in info.issues
+    assert "low_confidence: parties[1].name" in assess(reading).review_reasons
+
+
+def test_a_name_well_below_the_bar_is_not_confirmed(engines):
+    printed = two_column_form()
+    reading = extract_fields(_read_at(printed, "李秀英", "李秀英", 0.85))
+    check_name_characters(reading, [_page(printed)], engines["rapidocr"])
+    assert "name_confirmed_by_cells" not in reading.fields["parties[1].name"].issues
+
+
+def test_a_name_of_the_first_years_is_not_confirmed_by_cells(engines):
+    printed = [  # the same form registered in 1953: handwritten traditional era
+        TextLine(text="登记日期：1953年3月12日", bbox=ln.bbox, confidence=0.99, page=0)
+        if ln.text.startswith("登记日期")
+        else ln
+        for ln in two_column_form()
+    ]
+    reading = extract_fields(_read_at(printed, "李秀英", "李秀英", 0.93))
+    assert reading.era == "1950-55"
+    check_name_characters(reading, [_page(printed)], engines["rapidocr"])
+    assert "name_confirmed_by_cells" not in reading.fields["parties[1].name"].issues
