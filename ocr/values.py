@@ -166,6 +166,9 @@ _GLUED_MONTH = re.compile(
 )
 _LOST_MONTH_MARK = re.compile(rf"(?<![0-9])({_D}{{4}})\s*年\s*({_D}{{2,4}})\s*日")
 _CN_SPECKS = re.compile(rf"(?<=[{_CN_NUM_CLASS}]){_SPECK}(?=[{_CN_NUM_CLASS}])")
+# An Arabic digit read between a Chinese-numeral year and its 年 (``一九六四9年``): a
+# speck; the four numerals are the year.
+_CN_YEAR_STRAY = re.compile(r"(?<=[〇○零一二三四五六七八九]{4})[0-9](?=\s*年)")
 
 
 def _cn_year(numeral: str) -> tuple[int | None, bool]:
@@ -232,9 +235,9 @@ def _glued_dates(text: str) -> list[DateValue]:
 def find_dates(text: str) -> list[DateValue]:
     """Every real calendar date written in ``text`` (Arabic or Chinese numerals)."""
     text = halfwidth(text)
-    specked = bool(_CN_SPECKS.search(text))
+    specked = bool(_CN_SPECKS.search(text) or _CN_YEAR_STRAY.search(text))
     if specked:
-        text = _CN_SPECKS.sub("", text)
+        text = _CN_YEAR_STRAY.sub("", _CN_SPECKS.sub("", text))
     found: list[DateValue] = []
     for m in _CN_DATE.finditer(text):
         year, year_lost = _cn_year(m.group(1))

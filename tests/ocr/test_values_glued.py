@@ -71,3 +71,9 @@ def test_a_chinese_year_written_29xx_is_19xx_with_a_speck_on_its_first_stroke():
     assert date.normalized and date.year_only_normalized  # needs a second source
     (plain,) = find_dates("二〇〇五年三月十二日")
     assert plain.iso == "2005-03-12" and not plain.normalized
+
+
+def test_a_digit_read_between_a_chinese_year_and_its_nian_is_a_speck():
+    (date,) = find_dates("一九六四9年三月一日")
+    assert date.iso == "1964-03-01" and date.normalized
+    assert find_dates("1964年3月1日")[0].normalized is False  # Arabic years: untouched
