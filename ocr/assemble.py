@@ -78,6 +78,8 @@ def _pick(items: list[Found], traditional: bool = False) -> Found | None:
         return next((f for f in items if not f.support), None)
     best = readable[0]
     if len({_same(f.key, f.value, traditional) for f in readable}) > 1:
+        if best.key == "name":
+            best = _most_read(readable, items, traditional)
         best.issues.append("conflicting_values")
         return best
     kept = _same(best.key, best.value, traditional)
@@ -89,6 +91,21 @@ def _pick(items: list[Found], traditional: bool = False) -> Found | None:
         best.confidence = surest.confidence
         best.issues.append("confirmed_by_second_reading")
     return best
+
+
+def _most_read(readable: list[Found], items: list[Found], traditional: bool) -> Found:
+    """Among conflicting readings of a name, the one whose value is read in the most
+    places (signatures count: 贾风 in the table at 0.55, 贾凤 in the sentence and the
+    signature); the first reading on a tie. The conflict still goes to review: this
+    only chooses the value the clerk is shown."""
+
+    def places(f: Found) -> int:
+        kept = _same(f.key, f.value, traditional)
+        return sum(
+            1 for g in items if g.value is not None and _same(g.key, g.value, traditional) == kept
+        )
+
+    return max(readable, key=places)
 
 
 def _info(f: Found) -> FieldInfo:
