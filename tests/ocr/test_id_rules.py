@@ -148,3 +148,22 @@ def test_a_row_whose_check_character_fails_gives_no_id(engines):
     assert reread_ids(reading, [_digits_on_rules(wrong)], engines["rapidocr"]) == 0
     assert reading.parties[0].id_number is None
     assert "id_number_unreadable" in reading.fields["parties[0].id_number"].issues
+
+
+@pytest.mark.slow
+def test_a_15_digit_id_only_the_kept_crops_read_stays_unconfirmed(engines):
+    # 620722700912887: born 1970-09-12, odd sequence (a man), as the form prints.
+    # With the digits across the rules only the kept crops read it; their four
+    # crops and the detection on the inpainted strip are one source, and a
+    # 15-digit ID needs two
+    fifteen = "620722700912887"
+    reading = _unreadable_id()
+    reading.parties[0].birth_date = "1970-09-12"
+    reading.fields["parties[0].birth_date"] = FieldInfo(
+        confidence=0.99, page=0, bbox=[0, 0, 1, 1], issues=[], source="ocr"
+    )
+    assert reread_ids(reading, [_digits_on_rules(fifteen)], engines["rapidocr"]) == 1
+    assert reading.parties[0].id_number == fifteen
+    issues = reading.fields["parties[0].id_number"].issues
+    assert "id_reread_unconfirmed" in issues
+    assert "confirmed_by_second_reading" not in issues
