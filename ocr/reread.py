@@ -33,6 +33,17 @@ from ocr.review import min_confidence
 from schemas.idnumber import parse_id
 
 _RETRY_ISSUES = ("id_number_unreadable", "id_bad_length")
+# A value read whole but invalid: a speck read as a mark inside it may have split
+# it (``620.722198909126296`` taken as ``722198909126296``). Its own box is re-read.
+_INVALID_ISSUES = (
+    "id_bad_region",
+    "id_bad_date",
+    "id_check_digit",
+    "id_bad_chars",
+    "id_future_date",
+    "id_too_old",
+    "id_invalid",
+)
 
 
 def _strip(page: np.ndarray, bbox: list[int], margin: float = 0.25) -> np.ndarray:
@@ -62,6 +73,15 @@ def remove_vertical_rules(crop: np.ndarray) -> np.ndarray:
     out = crop.copy()
     out[rules > 0] = 255
     return out
+
+
+def _value_box(page: np.ndarray, bbox: list[int], margin: float = 0.25) -> np.ndarray:
+    """The value's own box, ``margin`` box heights above and below, one box height
+    either side: the re-read of a value read whole but invalid (the row may hold
+    the other spouse's ID further right)."""
+    x, y, w, h = bbox
+    pad = int(h * margin)
+    return clip(page, x - h, y - pad, x + w + h, y + h + pad)
 
 
 def _valid_ids(text: str) -> set[str]:
@@ -267,10 +287,12 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
         info = reading.fields.get(key)
         if info is None or info.bbox is None or info.page is None or info.page >= len(pages):
             continue
-        if not any(issue in info.issues for issue in _RETRY_ISSUES):
+        invalid = party.id_number is not None and any(i in info.issues for i in _INVALID_ISSUES)
+        if not invalid and not any(issue in info.issues for issue in _RETRY_ISSUES):
             continue
         page = pages[info.page]
-        crops = [_strip(page, info.bbox, margin) for margin in (0.25, 0.5)]
+        cut = _value_box if invalid else _strip
+        crops = [cut(page, info.bbox, margin) for margin in (0.25, 0.5)]
         if not crops[0].size:
             continue
         texts = engine.recognize_lines([remove_vertical_rules(c) for c in crops] + [crops[0]])
@@ -291,7 +313,8 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
             continue
         value, confidence, sources = chosen
         party.id_number = value
-        info.issues = [i for i in info.issues if i not in _RETRY_ISSUES] + ["id_reread"]
+        dropped = _RETRY_ISSUES + _INVALID_ISSUES
+        info.issues = [i for i in info.issues if i not in dropped] + ["id_reread"]
         if len(value) == 15:
             # the region must be a listed one: nothing else on the form states it
             confirmed = (
