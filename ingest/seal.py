@@ -33,14 +33,21 @@ _MIN_VALUE = 70
 
 def red_ink_mask(rgb: np.ndarray) -> np.ndarray:
     """Boolean H x W mask of red seal ink in an RGB page."""
-    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    # Red must dominate green/blue clearly (guards against brown stains). Both tests
+    # are per pixel, so the hue is only looked at inside the box of the pixels where
+    # red dominates (on dev pages ~0.2 of the page): the same mask, less conversion.
+    r, g, b = cv2.split(rgb)
+    dominant = np.asarray(cv2.subtract(r, cv2.max(g, b))) > 40  # subtract saturates at 0
+    mask = np.zeros(rgb.shape[:2], bool)
+    x, y, w, h = cv2.boundingRect(dominant.view(np.uint8))
+    if not w:
+        return mask
+    box = np.s_[y : y + h, x : x + w]
+    hsv = cv2.cvtColor(rgb[box], cv2.COLOR_RGB2HSV)
     low = cv2.inRange(hsv, (0, _MIN_SATURATION, _MIN_VALUE), (_RED_HUE_LOW, 255, 255))
     high = cv2.inRange(hsv, (_RED_HUE_HIGH, _MIN_SATURATION, _MIN_VALUE), (180, 255, 255))
-    red_hue = cv2.bitwise_or(low, high)
-    # Red must also dominate green/blue clearly (guards against brown stains).
-    r, g, b = cv2.split(rgb)
-    dominance = cv2.subtract(r, cv2.max(g, b))  # saturates at 0
-    return (red_hue > 0) & (np.asarray(dominance) > 40)
+    mask[box] = (cv2.bitwise_or(low, high) > 0) & dominant[box]
+    return mask
 
 
 def paper_colour(rgb: np.ndarray) -> np.ndarray:

@@ -133,3 +133,33 @@ def test_a_date_crossed_by_a_seal_ring_reads_whole_after_preparation() -> None:
     finally:
         engine.close()
     assert text.replace(" ", "") == "1977年4月1日"
+
+
+def _red_by_definition(rgb: np.ndarray) -> np.ndarray:
+    """Red hue (H <= 12 or >= 165, S and V >= 70) where red exceeds green and blue by > 40."""
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV).astype(int)
+    hue, sat, val = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+    red_hue = ((hue <= 12) | (hue >= 165)) & (sat >= 70) & (val >= 70)
+    channels = rgb.astype(int)
+    return red_hue & (channels[..., 0] - np.maximum(channels[..., 1], channels[..., 2]) > 40)
+
+
+@pytest.mark.parametrize("corner", [(0, 0), (260, 0), (0, 380), (150, 200)])
+def test_red_ink_mask_is_the_per_pixel_definition_wherever_the_seal_lies(corner) -> None:
+    rng = np.random.default_rng(sum(corner))
+    page = rng.integers(120, 256, (300, 420, 3), dtype=np.uint8)  # noisy paper, some reddish
+    y, x = corner
+    cover = np.zeros(page.shape[:2], np.float32)
+    cv2.circle(cover, (x + 20, y + 20), 30, 1.0, 6, lineType=cv2.LINE_AA)
+    page = _laid_over(page, cover, 0.9)
+    expected = _red_by_definition(page)
+    assert expected.any()
+    found = red_ink_mask(page)
+    assert found.dtype == bool and np.array_equal(found, expected)
+
+
+def test_a_page_without_red_has_an_empty_red_mask() -> None:
+    page = np.full((120, 160, 3), (200, 200, 205), np.uint8)
+    page[40:60, 20:140] = (60, 60, 60)
+    found = red_ink_mask(page)
+    assert found.shape == (120, 160) and not found.any()
