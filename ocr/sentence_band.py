@@ -42,7 +42,9 @@ from schemas.model import TextLine
 log = logging.getLogger("marriage_archive.ocr")
 
 _OPEN = re.compile(r"[兹茲玆慈今]有")
-CONTINUATION = re.compile(r"婚姻法|自[愿願][结結离離]婚|[发發][给給]此[证證]|申[请請]补[领領]")
+CONTINUATION = re.compile(
+    r"婚姻法|自[愿願][结結离離]婚|[发發][给給]此[证證]|申[请請]补[领領]|补[领領][结結离離]婚[证證]"
+)
 _TITLE = re.compile(r"[结結离離]婚[证證]|[证證]明|[证證]书|[證证]$")
 # The detector's short-side target (RapidOCR) and the scales the band is detected at,
 # until one finds the opening. Measured on the 5 certificates of dev1-3 that lost

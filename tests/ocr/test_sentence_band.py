@@ -44,6 +44,19 @@ def test_a_continuation_on_the_openings_own_row_closes_the_band_there():
     assert sentence_band(lines) == (200, 338)
 
 
+def test_a_reissue_certificate_continues_with_its_request_cut_from_the_opening_row():
+    # 兹有熊海兵（男，…）与钟静巧（女，…）申请 / 补领结婚证，…特予补发: the row holding
+    # 申请 was lost, the next row begins with 补领结婚证
+    lines = [
+        line("结婚证", 900, 60),
+        line("(59)高婚字第626号", 1500, 160),
+        line("兹有熊海兵(男，", 100, 300),
+        line("补领结婚证，经审查双方婚姻关系属实，原证遗失，特予补发。", 100, 400),
+    ]
+    # from the number's bottom (200) to the continuation's (440)
+    assert sentence_band(lines) == (200, 440)
+
+
 def test_an_opening_without_any_continuation_has_no_band():
     lines = [line("结婚证", 900, 60), line("兹有", 100, 300), line("高台县民政局", 900, 600)]
     assert sentence_band(lines) is None
