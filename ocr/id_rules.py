@@ -27,6 +27,9 @@ RULE_SHARE = 0.6
 INK_SHARE = 0.75
 # How far (pixels) beside the rule ink counts as touching it.
 REACH = 2
+# Strokes must cross at least this many rules before a row counts as written
+# across its rules (a speck beside one rule does not).
+MIN_CROSSED_RULES = 2
 
 
 def _gray(crop: np.ndarray) -> np.ndarray:
@@ -89,6 +92,20 @@ def inpaint_rules(crop: np.ndarray) -> np.ndarray:
     if not rules.any():
         return crop.copy()
     return cv2.inpaint(np.ascontiguousarray(crop), rules, 3, cv2.INPAINT_TELEA)
+
+
+def strokes_cross_rules(crop: np.ndarray) -> bool:
+    """True when strokes cross at least ``MIN_CROSSED_RULES`` of the crop's rules.
+
+    Only then do the versions below differ from the rules simply painted out: a
+    row written inside its cells, or with no rules, would be read the same way
+    twice, which is no second reading.
+    """
+    ink = ink_mask(crop)
+    keep = crossed(ink, rule_mask(ink))
+    cols = np.flatnonzero(keep.any(axis=0))
+    rules_crossed = int(np.count_nonzero(np.diff(cols) > 1)) + 1 if len(cols) else 0
+    return rules_crossed >= MIN_CROSSED_RULES
 
 
 def ruleless_versions(crop: np.ndarray) -> list[np.ndarray]:

@@ -27,7 +27,7 @@ from ocr import values as V
 from ocr.crops import clip
 from ocr.engine import OcrEngine
 from ocr.id_cells import read_cells
-from ocr.id_rules import inpaint_rules, ruleless_versions
+from ocr.id_rules import inpaint_rules, ruleless_versions, strokes_cross_rules
 from ocr.result import Reading
 from ocr.review import min_confidence
 from schemas.idnumber import parse_id
@@ -255,15 +255,23 @@ def detected_row(strip: np.ndarray, engine: OcrEngine) -> tuple[str, float]:
 
 def kept_row_readings(crops: list[np.ndarray], engine: OcrEngine) -> list[RowReading]:
     """The row's crops read once more with the rules taken out the ways that keep
-    digits written on them (``ocr.id_rules``): one source, ``"kept"``."""
-    versions = [v for crop in crops for v in ruleless_versions(crop)]
+    digits written on them (``ocr.id_rules``): one source, ``"kept"``. Only crops
+    whose strokes cross the rules are read: elsewhere these versions are the row
+    crops again, and reading the same pixels twice is no second source (an
+    underlined sentence ID was "confirmed" so, with a wrong sequence digit)."""
+    versions = [v for crop in crops if strokes_cross_rules(crop) for v in ruleless_versions(crop)]
+    if not versions:
+        return []
     texts = engine.recognize_lines(versions)
     return [RowReading("kept", frozenset(_valid_ids(text)), conf) for text, conf in texts]
 
 
 def kept_detection(strip: np.ndarray, engine: OcrEngine) -> RowReading:
     """The engine's detection on the strip with its rules inpainted (``ocr.id_rules``):
-    the last try, part of the ``"kept"`` source."""
+    the last try, part of the ``"kept"`` source; nothing when no stroke crosses
+    the rules (the strip detection has read those pixels already)."""
+    if not strokes_cross_rules(strip):
+        return RowReading("kept", frozenset(), 0.0)
     text, conf = detected_row(inpaint_rules(strip), engine)
     return RowReading("kept", frozenset(_valid_ids(text)), conf)
 

@@ -13,6 +13,7 @@ from ocr.id_rules import (
     remove_rules_keeping_strokes,
     rule_mask,
     ruleless_versions,
+    strokes_cross_rules,
 )
 from ocr.reread import kept_detection, kept_row_readings, remove_vertical_rules, reread_ids
 from ocr.result import Reading
@@ -82,6 +83,16 @@ def test_inpainting_draws_a_crossing_stroke_on_and_the_lone_rule_away():
     blank = _sheet()
     assert (inpaint_rules(blank) == blank).all()
     assert len(ruleless_versions(crop)) == 2
+
+
+def test_a_row_counts_as_written_across_its_rules_only_when_two_rules_are_crossed():
+    crop = _with_rule(_with_rule(_sheet(width=80), 20), 50)
+    assert not strokes_cross_rules(crop)  # rules alone: the versions add nothing
+    crop[10:14, 8:34] = INK
+    assert not strokes_cross_rules(crop)  # one rule crossed (a speck, a dash)
+    crop[40:44, 40:64] = INK
+    assert strokes_cross_rules(crop)
+    assert not strokes_cross_rules(_sheet(width=80))  # no rules at all
 
 
 # The ID label's row (x, y, w, h), as extraction gives it: the row is read from
