@@ -168,7 +168,11 @@ _LOST_MONTH_MARK = re.compile(rf"(?<![0-9])({_D}{{4}})\s*年\s*({_D}{{2,4}})\s*�
 _CN_SPECKS = re.compile(rf"(?<=[{_CN_NUM_CLASS}]){_SPECK}(?=[{_CN_NUM_CLASS}])")
 # An Arabic digit read between a Chinese-numeral year and its 年 (``一九六四9年``): a
 # speck; the four numerals are the year.
-_CN_YEAR_STRAY = re.compile(r"(?<=[〇○零一二三四五六七八九]{4})[0-9](?=\s*年)")
+# Likewise one between two Chinese numerals (``八月三十3一日``).
+_CN_YEAR_STRAY = re.compile(
+    r"(?<=[〇○零一二三四五六七八九]{4})[0-9](?=\s*年)"
+    r"|(?<=[〇○零一二三四五六七八九十])[0-9](?=[〇○零一二三四五六七八九十])"
+)
 
 
 def _cn_year(numeral: str) -> tuple[int | None, bool]:

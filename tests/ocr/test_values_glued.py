@@ -77,3 +77,9 @@ def test_a_digit_read_between_a_chinese_year_and_its_nian_is_a_speck():
     (date,) = find_dates("一九六四9年三月一日")
     assert date.iso == "1964-03-01" and date.normalized
     assert find_dates("1964年3月1日")[0].normalized is False  # Arabic years: untouched
+
+
+def test_a_digit_read_between_two_chinese_numerals_is_a_speck():
+    (date,) = find_dates("一九五四年八月三十3一日")
+    assert date.iso == "1954-08-31" and date.normalized
+    assert find_dates("一九2年六月一日") == []  # 2 stands for lost numerals: no year
