@@ -38,7 +38,8 @@ INK_SHARE = 0.75
 MIN_CELLS = 12
 
 
-def _gray(crop: np.ndarray) -> np.ndarray:
+def gray_of(crop: np.ndarray) -> np.ndarray:
+    """A page crop (BGR, as pages are) in grey; a grey crop as it is."""
     return crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
 
 
@@ -126,7 +127,7 @@ def cell_crops(page: np.ndarray, bbox: list[int]) -> list[np.ndarray]:
     window = clip(page, x, top, page.shape[1], y + h + int(WINDOW_HEIGHTS * h))
     if window.size == 0 or h <= 0:
         return []
-    gray = _gray(window)
+    gray = gray_of(window)
     # ink: clearly darker than the paper (Otsu would split the dark rules from
     # faint pencil or grey print and lose the digits)
     paper = float(np.median(gray))

@@ -20,11 +20,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ocr.id_cells import INK_SHARE, gray_of
+
 # A rule runs over at least this share of the strip's height; digits are shorter.
 RULE_SHARE = 0.6
-# A pixel is ink when darker than this share of the paper's brightness (as in
-# ``ocr.id_cells``: Otsu would split dark rules from grey digits).
-INK_SHARE = 0.75
 # How far (pixels) beside the rule ink counts as touching it.
 REACH = 2
 # Strokes must cross at least this many rules before a row counts as written
@@ -32,13 +31,10 @@ REACH = 2
 MIN_CROSSED_RULES = 2
 
 
-def _gray(crop: np.ndarray) -> np.ndarray:
-    return crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
-
-
 def ink_mask(crop: np.ndarray) -> np.ndarray:
-    """Pixels clearly darker than the crop's paper (its median brightness): bool array."""
-    gray = _gray(crop)
+    """Pixels clearly darker than the crop's paper (its median brightness): bool array.
+    The same ink test as ``ocr.id_cells`` (its share and its grey of a BGR crop)."""
+    gray = gray_of(crop)
     return gray < INK_SHARE * float(np.median(gray))
 
 

@@ -72,6 +72,17 @@ def test_digit_strokes_are_no_rules():
     assert not crossed(ink_mask(crop), rules).any()
 
 
+def test_faint_blue_ink_counts_as_ink_in_a_bgr_crop():
+    """Pages are BGR: a faint blue ballpoint stroke (B 240, G 180, R 140) is ink,
+    darker than three quarters of white paper. Taken as RGB (blue weighed as red)
+    it would come out lighter than that and the stroke would be lost."""
+    crop = np.full((40, 40, 3), 255, np.uint8)
+    crop[10:30, 18:22] = (240, 180, 140)
+    ink = ink_mask(crop)
+    assert ink[10:30, 18:22].all()
+    assert ink.sum() == 20 * 4
+
+
 def test_inpainting_draws_a_crossing_stroke_on_and_the_lone_rule_away():
     crop = _with_rule(_sheet())
     crop[28:32, 8:34] = INK
