@@ -171,22 +171,33 @@ class DateSite:
     vertical: bool = False
 
 
+def _box_site(
+    pages: list[np.ndarray],
+    segments: list[Segment],
+    page: int,
+    bbox: tuple[int, int, int, int],
+    page_text: str,
+    vertical: bool,
+) -> DateSite:
+    """The crops of a date box: around its column when vertical, else its row's."""
+    if vertical:
+        return DateSite(column_crops(pages[page], bbox), page, bbox, page_text, vertical=True)
+    row = _labels_on_row(segments, page, bbox)
+    return DateSite(date_crops(pages[page], bbox, row), page, bbox, page_text)
+
+
 def _site(reading: Reading, pages: list[np.ndarray]) -> DateSite | None:
     """The date's value box, else the space right of a date label; None if neither."""
     segments = segment_lines(reading.lines)
     info = reading.fields.get(KEY)
     if info is not None and info.bbox is not None and info.page is not None:
-        x, y, w, h = info.bbox
         if info.page >= len(pages):
             return None
+        x, y, w, h = info.bbox
         texts = [s.text for s in segments if s.page == info.page and list(s.bbox) == info.bbox]
         page_text = texts[0] if texts else ""
-        if is_vertical(info.bbox, "xx"):
-            crops = column_crops(pages[info.page], (x, y, w, h))
-            return DateSite(crops, info.page, (x, y, w, h), page_text, vertical=True)
-        row = _labels_on_row(segments, info.page, (x, y, w, h))
-        crops = date_crops(pages[info.page], (x, y, w, h), row)
-        return DateSite(crops, info.page, (x, y, w, h), page_text)
+        vertical = is_vertical(info.bbox, "xx")
+        return _box_site(pages, segments, info.page, (x, y, w, h), page_text, vertical)
     for label in segments:
         if label.label is None or label.label.key != KEY or label.page >= len(pages):
             continue
@@ -202,12 +213,8 @@ def _site(reading: Reading, pages: list[np.ndarray]) -> DateSite | None:
     slot = slots[0] if len(slots) == 1 else date_column(segments)
     if slot is None or slot.page >= len(pages):
         return None
-    if is_vertical(slot.bbox, slot.text):
-        crops = column_crops(pages[slot.page], slot.bbox)
-        return DateSite(crops, slot.page, slot.bbox, slot.text, vertical=True)
-    row = _labels_on_row(segments, slot.page, slot.bbox)
-    crops = date_crops(pages[slot.page], slot.bbox, row)
-    return DateSite(crops, slot.page, slot.bbox, slot.text)
+    vertical = is_vertical(slot.bbox, slot.text)
+    return _box_site(pages, segments, slot.page, slot.bbox, slot.text, vertical)
 
 
 def _fits(value: str, texts: list[str], page_text: str, cert_year: str | None) -> bool:
