@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from ocr.result import Reading
-from ocr.values import local_certificate_kind
 from schemas.model import TextLine
 
 # Wordings that name the kind of registration (both scripts), strongest first.
@@ -98,6 +97,23 @@ def type_from_certificate(certificate_no: str | None) -> str | None:
         return None
     m = re.match(r"^(BJ|BL|J|L)\d", certificate_no)
     return CERT_PREFIX_TYPES[m.group(1)] if m else None
+
+
+# The kind a local certificate number names (高民離字第037號, (82)高离字…, 高民婚字…).
+_LOCAL_KIND = re.compile(r"([离離]|婚)字\s*第")
+
+
+def local_certificate_kind(certificate_no: str | None) -> str | None:
+    """``…離字第…`` / ``…离字第…`` -> ``"divorce"``, ``…婚字第…`` -> ``"marriage"``;
+    None for other numbers (``J620722-…`` has its prefix, ``高民字第037號`` lost its kind).
+
+    Weaker than the form's wording: a reissue or annulment form quotes the marriage
+    certificate it concerns, so a type known only from it goes to review.
+    """
+    m = _LOCAL_KIND.search(certificate_no or "")
+    if m is None:
+        return None
+    return "marriage" if m.group(1) == "婚" else "divorce"
 
 
 _LOCAL_YEAR = re.compile(r"^[(（]\s*(\d{2}|\d{4})\s*[)）]")

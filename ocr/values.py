@@ -442,23 +442,6 @@ def find_certificate_numbers(text: str) -> list[CertValue]:
     return found
 
 
-# The kind a local certificate number names (高民離字第037號, (82)高离字…, 高民婚字…).
-_LOCAL_KIND = re.compile(r"([离離]|婚)字\s*第")
-
-
-def local_certificate_kind(certificate_no: str | None) -> str | None:
-    """``…離字第…`` / ``…离字第…`` -> ``"divorce"``, ``…婚字第…`` -> ``"marriage"``;
-    None for other numbers (``J620722-…`` has its prefix, ``高民字第037號`` lost its kind).
-
-    Weaker than the form's wording: a reissue or annulment form quotes the marriage
-    certificate it concerns, so a type known only from it goes to review.
-    """
-    m = _LOCAL_KIND.search(certificate_no or "")
-    if m is None:
-        return None
-    return "marriage" if m.group(1) == "婚" else "divorce"
-
-
 _AGE = re.compile(rf"(?<![0-9])(\d{{1,3}}|[{_CN_NUM_CLASS}]{{1,4}})\s*(?:周岁|週歲|岁|歲)?")
 
 

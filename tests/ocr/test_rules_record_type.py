@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ocr.review import assess
-from ocr.rules import record_type_of, type_from_wording
-from ocr.values import local_certificate_kind
+from ocr.rules import local_certificate_kind, record_type_of, type_from_wording
 from tests.ocr.forms import line
 
 
