@@ -20,25 +20,10 @@ from ocr.result import Reading
 from schemas.model import FieldInfo, Party
 from tests.ocr.conftest import FONT
 from tests.ocr.forms import HUSBAND_ID
+from tests.ocr.id_rows import LABEL_BOX, boxed_id_row
 
 # A valid 15-digit ID: region 620722, born 1970-09-12, sequence 887 (odd: male).
 FIFTEEN = "620722700912887"
-LABEL_BOX = [180, 60, 200, 40]  # the ID label's row, from the label's right edge
-
-
-def _cells_page(digits: str, cells: int = 18) -> np.ndarray:
-    """The ID label and a row of ``cells`` boxes, ``digits`` written one per box
-    from the left, at uneven heights (as a hand fills them in)."""
-    image = Image.new("RGB", (1500, 200), "white")
-    draw = ImageDraw.Draw(image)
-    draw.text((20, 60), "身份证号", fill="black", font=ImageFont.truetype(FONT, 40))
-    font = ImageFont.truetype(FONT, 36)
-    for k in range(cells):
-        x = 220 + 56 * k
-        draw.rectangle((x, 45, x + 56, 115), outline="black", width=2)
-        if k < len(digits):
-            draw.text((x + 16, 55 + (6 if k % 2 else -4)), digits[k], fill="black", font=font)
-    return np.ascontiguousarray(np.array(image)[:, :, ::-1])
 
 
 def test_evenly_spaced_rules_give_cells_and_other_gaps_do_not():
@@ -122,17 +107,17 @@ def test_an_id_states_the_printed_birth_date_and_sex(birth_date, sex, born_issue
 
 @pytest.mark.slow
 def test_cells_are_read_one_by_one(engines):
-    page = _cells_page(FIFTEEN)
+    page = boxed_id_row(FIFTEEN)
     assert len(cell_crops(page, LABEL_BOX)) == 18
     assert read_cells(page, LABEL_BOX, engines["rapidocr"])[0] == FIFTEEN
-    assert read_cells(_cells_page(HUSBAND_ID), LABEL_BOX, engines["rapidocr"])[0] == HUSBAND_ID
+    assert read_cells(boxed_id_row(HUSBAND_ID), LABEL_BOX, engines["rapidocr"])[0] == HUSBAND_ID
     blank = np.full((200, 1500, 3), 255, np.uint8)
     assert read_cells(blank, LABEL_BOX, engines["rapidocr"]) == (None, 0.0)
 
 
 @pytest.mark.slow
 def test_a_15_digit_reread_is_confirmed_only_by_cells_and_printed_facts(engines):
-    page = _cells_page(FIFTEEN)
+    page = boxed_id_row(FIFTEEN)
     confirmed = _reading("1970-09-12", "M")
     assert reread_ids(confirmed, [page], engines["rapidocr"]) == 1
     assert confirmed.parties[0].id_number == FIFTEEN
@@ -155,6 +140,6 @@ def test_a_15_digit_reread_with_an_unlisted_region_is_not_confirmed(engines):
     # 629999 is no county of the division table: nothing on the form confirms it
     unlisted = "629999700912887"
     reading = _reading("1970-09-12", "M")
-    assert reread_ids(reading, [_cells_page(unlisted)], engines["rapidocr"]) == 1
+    assert reread_ids(reading, [boxed_id_row(unlisted)], engines["rapidocr"]) == 1
     assert reading.parties[0].id_number == unlisted
     assert "id_reread_unconfirmed" in reading.fields["parties[0].id_number"].issues

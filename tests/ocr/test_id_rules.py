@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
 
 from ocr.id_rules import (
     crossed,
@@ -18,8 +17,8 @@ from ocr.id_rules import (
 from ocr.reread import kept_detection, kept_row_readings, remove_vertical_rules, reread_ids
 from ocr.result import Reading
 from schemas.model import FieldInfo, Party
-from tests.ocr.conftest import FONT
 from tests.ocr.forms import HUSBAND_ID
+from tests.ocr.id_rows import LABEL_BOX, boxed_id_row, over_left_rule
 
 PAPER, INK = 240, 20
 
@@ -106,27 +105,6 @@ def test_a_row_counts_as_written_across_its_rules_only_when_two_rules_are_crosse
     assert not strokes_cross_rules(_sheet(width=80))  # no rules at all
 
 
-# The ID label's row (x, y, w, h), as extraction gives it: the row is read from
-# the label's right edge to the page's edge.
-LABEL_BOX = [180, 60, 200, 40]
-
-
-def _digits_on_rules(digits: str, cells: int = 18) -> np.ndarray:
-    """An ID row of per-digit boxes with each digit printed over its box's left
-    border (the border runs through the digit), as a misaligned form printer
-    leaves them."""
-    image = Image.new("RGB", (1500, 200), "white")
-    draw = ImageDraw.Draw(image)
-    draw.text((20, 60), "身份证号", fill="black", font=ImageFont.truetype(FONT, 40))
-    font = ImageFont.truetype(FONT, 36)
-    for k in range(cells):
-        x = 220 + 56 * k
-        draw.rectangle((x, 45, x + 56, 115), outline="black", width=2)
-        if k < len(digits):
-            draw.text((x - 8, 58), digits[k], fill="black", font=font)
-    return np.ascontiguousarray(np.array(image)[:, :, ::-1])
-
-
 def _unreadable_id() -> Reading:
     reading = Reading(parties=[Party(role="husband", birth_date="1978-05-06", sex="M")])
     reading.fields["parties[0].id_number"] = FieldInfo(
@@ -142,7 +120,7 @@ def _strips(page: np.ndarray) -> list[np.ndarray]:
 
 @pytest.mark.slow
 def test_digits_printed_across_the_rules_are_read_with_the_rules_taken_out(engines):
-    page = _digits_on_rules(HUSBAND_ID)
+    page = boxed_id_row(HUSBAND_ID, place=over_left_rule)
     engine = engines["rapidocr"]
     # painting every rule pixel out cuts the digits: no valid ID from those crops
     cut = engine.recognize_lines([remove_vertical_rules(c) for c in _strips(page)])
@@ -167,7 +145,9 @@ def test_a_row_whose_check_character_fails_gives_no_id(engines):
     # matches, and no other valid ID can be read from the row
     wrong = HUSBAND_ID[:-1] + str((int(HUSBAND_ID[-1]) + 1) % 10)
     reading = _unreadable_id()
-    assert reread_ids(reading, [_digits_on_rules(wrong)], engines["rapidocr"]) == 0
+    assert (
+        reread_ids(reading, [boxed_id_row(wrong, place=over_left_rule)], engines["rapidocr"]) == 0
+    )
     assert reading.parties[0].id_number is None
     assert "id_number_unreadable" in reading.fields["parties[0].id_number"].issues
 
@@ -184,7 +164,9 @@ def test_a_15_digit_id_only_the_kept_crops_read_stays_unconfirmed(engines):
     reading.fields["parties[0].birth_date"] = FieldInfo(
         confidence=0.99, page=0, bbox=[0, 0, 1, 1], issues=[], source="ocr"
     )
-    assert reread_ids(reading, [_digits_on_rules(fifteen)], engines["rapidocr"]) == 1
+    assert (
+        reread_ids(reading, [boxed_id_row(fifteen, place=over_left_rule)], engines["rapidocr"]) == 1
+    )
     assert reading.parties[0].id_number == fifteen
     issues = reading.fields["parties[0].id_number"].issues
     assert "id_reread_unconfirmed" in issues

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
 
 from ocr.reread import (
     DETECT_HEIGHT,
@@ -20,8 +19,8 @@ from ocr.reread import (
 from ocr.result import Reading
 from schemas.idnumber import parse_id
 from schemas.model import FieldInfo, Party
-from tests.ocr.conftest import FONT
 from tests.ocr.forms import HUSBAND_ID, id18
+from tests.ocr.id_rows import boxed_id_row
 
 FIFTEEN = "620722700912887"  # a valid 15-digit ID (1970-09-12, male)
 
@@ -54,19 +53,6 @@ def test_valid_ids_in_a_reread_row(text, expected):
     assert _valid_ids(text) == expected
 
 
-def _cells_page(digits: str) -> np.ndarray:
-    """A label and the ID written one digit per cell, as review forms print it."""
-    image = Image.new("RGB", (1500, 200), "white")
-    draw = ImageDraw.Draw(image)
-    draw.text((20, 60), "身份证号", fill="black", font=ImageFont.truetype(FONT, 40))
-    font = ImageFont.truetype(FONT, 36)
-    for k, digit in enumerate(digits):
-        x = 220 + 56 * k
-        draw.rectangle((x, 45, x + 56, 115), outline="black", width=2)
-        draw.text((x + 16, 55 + (6 if k % 2 else -4)), digit, fill="black", font=font)
-    return np.ascontiguousarray(np.array(image)[:, :, ::-1])
-
-
 @pytest.mark.slow
 def test_an_unreadable_cell_row_is_reread_and_kept_only_when_valid(engines):
     reading = Reading(parties=[Party(role="husband"), Party(role="wife")])
@@ -74,7 +60,7 @@ def test_an_unreadable_cell_row_is_reread_and_kept_only_when_valid(engines):
     reading.fields["parties[0].id_number"] = FieldInfo(
         confidence=0.0, page=0, bbox=[180, 60, 200, 40], issues=list(unreadable), source="ocr"
     )
-    page = _cells_page(HUSBAND_ID)
+    page = boxed_id_row(HUSBAND_ID, cells=len(HUSBAND_ID))
     assert reread_ids(reading, [page], engines["rapidocr"]) == 1
     assert reading.parties[0].id_number == HUSBAND_ID
     assert "id_reread" in reading.fields["parties[0].id_number"].issues
@@ -82,7 +68,7 @@ def test_an_unreadable_cell_row_is_reread_and_kept_only_when_valid(engines):
     wrong = HUSBAND_ID[:-1] + ("0" if HUSBAND_ID[-1] != "0" else "1")
     reading.parties[0].id_number = None
     reading.fields["parties[0].id_number"].issues = list(unreadable)
-    assert reread_ids(reading, [_cells_page(wrong)], engines["rapidocr"]) == 0
+    assert reread_ids(reading, [boxed_id_row(wrong, cells=len(wrong))], engines["rapidocr"]) == 0
     assert reading.parties[0].id_number is None
 
 
