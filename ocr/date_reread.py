@@ -18,7 +18,6 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 
@@ -271,10 +270,8 @@ def _another_possible_year(text: str, current: str) -> bool:
     """True when ``text`` reads as a date in another year a registration could
     have (``2008-03-17`` under a 2009 certificate): a real disagreement for a
     clerk, not a misread year (``1905``, ``1092``, ``19.89``, ``一次六一``)."""
-    latest = date.today().year
     return any(
-        d.iso[:4] != current[:4] and V.EARLIEST_REGISTRATION.year <= int(d.iso[:4]) <= latest
-        for d in V.find_dates(text)
+        d.iso[:4] != current[:4] and V.is_registration_year(d.iso[:4]) for d in V.find_dates(text)
     )
 
 

@@ -306,7 +306,8 @@ def find_dates(text: str) -> list[DateValue]:
 _EXTRA_LEAD = re.compile(r"(?<![0-9])([0-9])([0-9]{4})(?=\s*年)")
 
 
-def _registration_year(digits: str) -> bool:
+def is_registration_year(digits: str) -> bool:
+    """True when the year ``digits`` is one a registration could have (1949 to now)."""
     return EARLIEST_REGISTRATION.year <= int(digits) <= date.today().year
 
 
@@ -315,7 +316,8 @@ def _extra_leading_digit(text: str) -> list[DateValue]:
     each ``normalized``: a digit was dropped."""
     found = []
     for m in _EXTRA_LEAD.finditer(text):
-        if _registration_year((m.group(1) + m.group(2))[:4]) or not _registration_year(m.group(2)):
+        as_read, without_lead = (m.group(1) + m.group(2))[:4], m.group(2)
+        if is_registration_year(as_read) or not is_registration_year(without_lead):
             continue
         for d in find_dates(text[m.start(2) :]):
             if d.start == 0:
