@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import logging
 import os
 from pathlib import Path
@@ -43,6 +44,13 @@ from schemas.settings import Settings
 log = logging.getLogger("marriage_archive.ocr")
 
 INSTALL_HINT = ".venv/bin/pip install 'rapidocr-onnxruntime>=1.3,<2' onnxruntime"
+# The PP-OCRv6 small recognizer ships in RapidOCR 3's wheel. Only its model file is
+# used (our pipeline runs on rapidocr-onnxruntime's code), so the wheel is installed
+# without its dependencies: they would add opencv-python-headless beside our
+# opencv-python, two packages writing one cv2 (scripts/bootstrap.sh, docs/ocr.md).
+V6_PACKAGE = "rapidocr==3.10.0"
+V6_HINT = f".venv/bin/pip install --no-deps '{V6_PACKAGE}'"
+V6_REC_FILE = "PP-OCRv6_rec_small.onnx"
 OPENVINO_HINT = ".venv/bin/pip install 'openvino>=2024.0'"
 # One stream, one thread, latency first: one worker process per core. No CPU
 # pinning: with it, OpenVINO pins the thread that runs a 1-thread inference to
@@ -70,6 +78,30 @@ def probe() -> str | None:
     if not list(models.glob("*det*.onnx")) or not list(models.glob("*rec*.onnx")):
         return f"RapidOCR's models are missing from {models}; reinstall: {INSTALL_HINT}"
     return None
+
+
+def rec_model_path(model: str) -> Path:
+    """The ONNX file of recognition model ``model`` ("ppocrv6-small" | "ppocrv4").
+
+    Found without importing the package that carries it. A missing file is a
+    :class:`ToolUnavailable` naming the install command.
+    """
+    if model == "ppocrv4":
+        from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH, read_yaml, update_model_path
+
+        return Path(update_model_path(read_yaml(DEFAULT_CFG_PATH))["Rec"]["model_path"])
+    if model != "ppocrv6-small":
+        raise ValueError(f"unknown recognition model {model!r}")
+    spec = importlib.util.find_spec("rapidocr")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    for folder in folders:
+        path = Path(folder) / "models" / V6_REC_FILE
+        if path.is_file():
+            return path
+    raise ToolUnavailable(
+        f"the PP-OCRv6 recognition model ({V6_REC_FILE}) is not installed; run: {V6_HINT} "
+        "(or set MARRIAGE_ARCHIVE_OCR_REC_MODEL=ppocrv4)"
+    )
 
 
 def _to_bgr(image: np.ndarray) -> np.ndarray:
@@ -183,16 +215,17 @@ def choose_runtime(requested: str, have_openvino: bool) -> str:
     return "onnxruntime"
 
 
-def _use_openvino(ocr: Any, cache_dir: Path | None) -> None:
+def _use_openvino(ocr: Any, rec_model: Path, cache_dir: Path | None) -> None:
     """Run RapidOCR's detector and recognizer networks on OpenVINO instead of onnxruntime.
 
-    The model files are the ones RapidOCR's own configuration names (inside its wheel).
+    The detector is the one RapidOCR's own configuration names (inside its wheel);
+    the recognizer is ``rec_model``, the file the engine was built with.
     """
     from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH, read_yaml, update_model_path
 
     config = update_model_path(read_yaml(DEFAULT_CFG_PATH))
     ocr.text_det.infer = OpenVinoSession(Path(config["Det"]["model_path"]), cache_dir)
-    ocr.text_rec.session = OpenVinoSession(Path(config["Rec"]["model_path"]), cache_dir)
+    ocr.text_rec.session = OpenVinoSession(rec_model, cache_dir)
 
 
 def normalization_table(scale: float, mean: Any, std: Any) -> np.ndarray:
@@ -239,9 +272,14 @@ class RapidOcrEngine:
 
         self._settings = settings
         self._det_side = settings.ocr_det_max_side
+        self.rec_model = settings.ocr_rec_model
+        rec_path = rec_model_path(settings.ocr_rec_model)
         try:
             self._ocr: Any = RapidOCR(
-                intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False
+                intra_op_num_threads=1,
+                inter_op_num_threads=1,
+                print_verbose=False,
+                rec_model_path=str(rec_path),
             )
         except Exception as exc:  # model file missing or corrupt inside the wheel
             raise ToolUnavailable(
@@ -251,7 +289,7 @@ class RapidOcrEngine:
         self.runtime = choose_runtime(settings.ocr_runtime, openvino_available())
         if self.runtime == "openvino":
             try:
-                _use_openvino(self._ocr, settings.home / "cache" / "openvino")
+                _use_openvino(self._ocr, rec_path, settings.home / "cache" / "openvino")
             except Exception as exc:  # OpenVINO present but cannot read or compile the models
                 raise ToolUnavailable(
                     f"OpenVINO could not compile RapidOCR's models ({type(exc).__name__}: "
@@ -259,7 +297,7 @@ class RapidOcrEngine:
                     f"or reinstall: {OPENVINO_HINT}"
                 ) from exc
         _normalize_by_table(self._ocr.text_det)
-        log.info("rapidocr models run on %s", self.runtime)
+        log.info("rapidocr models run on %s, recognizer %s", self.runtime, self.rec_model)
 
     def recognize_page(self, image: np.ndarray) -> list[TextLine]:
         """Detect and recognize every text line of an upright page."""

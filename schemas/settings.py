@@ -54,6 +54,12 @@ class Settings(BaseModel):
         description="Runtime of RapidOCR's models: auto = OpenVINO when installed "
         "(about twice as fast on x86 CPUs), else onnxruntime.",
     )
+    ocr_rec_model: Literal["ppocrv6-small", "ppocrv4"] = Field(
+        "ppocrv6-small",
+        description="RapidOCR's recognition model: ppocrv6-small (18,708 characters, traditional "
+        "script and handwriting; from the rapidocr 3.10.0 wheel) or ppocrv4 (6,623 characters, "
+        "in the rapidocr-onnxruntime wheel).",
+    )
     tesseract_runtime: Literal["auto", "library", "process"] = Field(
         "auto",
         description="How Tesseract runs: auto = in this process through libtesseract when it "

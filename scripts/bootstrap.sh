@@ -45,4 +45,8 @@ fi
 echo "==> installing marriage-archive into .venv"
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[search,test,dev]'
+# The PP-OCRv6 recognition model (the default, docs/ocr.md) ships in RapidOCR 3's wheel.
+# Only the model file is used, so the wheel goes in without its dependencies: they
+# would put opencv-python-headless beside our opencv-python (two packages, one cv2).
+.venv/bin/python -m pip install -q --no-deps 'rapidocr==3.10.0'
 echo "==> setup complete"
