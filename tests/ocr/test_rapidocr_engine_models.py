@@ -1,7 +1,7 @@
 """RapidOCR's recognition model: PP-OCRv6 small by default, PP-OCRv4 on request.
 
 The default model reads names that PP-OCRv4 misread sure on the dev corpora
-(贾敏彧 -> 贾敏或, 安贵琎 -> 安贵进, 鍾敏敏 -> 鐘敏敏, 萧萍犇 -> 萧萍: docs/ocr.md); 琎
+(贾敏彧 -> 贾敏或, 安贵琎 -> 安贵进, 鍾敏敏 -> 鐘敏敏: docs/ocr.md); 琎
 and 鍾 are not in PP-OCRv4's alphabet at all.
 """
 
