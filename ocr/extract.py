@@ -44,6 +44,7 @@ from ocr.rules import (
     in_document_script,
     is_traditional_document,
     names_in_document_script,
+    names_in_simplified_script,
     record_type_of,
 )
 from ocr.sentence import read_sentence
@@ -264,4 +265,6 @@ def extract_fields(lines: list[TextLine]) -> Reading:
         names_in_document_script(reading)
     reading.record_type = record_type_of(lines, reading.certificate_no)
     reading.era = era_of(reading.registration_date)
+    if not reading.traditional and reading.era not in (None, "1950-55"):
+        names_in_simplified_script(reading)  # a simplified form, by its script and its date
     return reading

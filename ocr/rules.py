@@ -91,6 +91,47 @@ def names_in_document_script(reading: Reading) -> int:
     return rewritten
 
 
+def simplified_spelling(name: str) -> str:
+    """``name`` with every traditional-only character in its simplified form.
+
+    Only a character that is the one traditional form of its simplified one (黃 of 黄,
+    靜 of 静, 蕭 of 萧) is rewritten: a character the simplified script kept for names
+    (昇, not folded to 升: 升's traditional form is 升) and the name exceptions of
+    :func:`schemas.names.simplify_name` (乾, the surname 於) stay as read.
+    """
+    from schemas.names import simplify_name, to_traditional
+
+    simple = simplify_name(name)
+    if len(simple) != len(name):
+        return name
+    return "".join(
+        s if s != ch and to_traditional(s) == ch else ch for ch, s in zip(name, simple, strict=True)
+    )
+
+
+def names_in_simplified_script(reading: Reading) -> int:
+    """Write names read with traditional-only characters in the simplified script of
+    their form (黃菊香 -> 黄菊香 on a form of 2000).
+
+    The recognizer (PP-OCRv6) knows both scripts and answers some simplified glyphs
+    in traditional script; a form printed in simplified script (1956 on) records
+    names in it. Returns how many names were rewritten (``name_in_document_script``).
+    """
+    rewritten = 0
+    for i, party in enumerate(reading.parties):
+        if not party.name:
+            continue
+        spelled = simplified_spelling(party.name)
+        if spelled == party.name:
+            continue
+        party.name = spelled
+        info = reading.fields.get(f"parties[{i}].name")
+        if info is not None:
+            info.issues.append("name_in_document_script")
+        rewritten += 1
+    return rewritten
+
+
 def type_from_certificate(certificate_no: str | None) -> str | None:
     """``J…`` marriage, ``L…`` divorce, ``BJ…``/``BL…`` reissue; None for other forms."""
     if not certificate_no:

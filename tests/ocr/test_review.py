@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ocr import assess, extract_fields
+from ocr.rules import simplified_spelling
 from schemas.model import TextLine
 from tests.ocr.forms import CHAR, line, traditional_form, two_column_form
 
@@ -48,6 +49,35 @@ def test_a_simplified_name_with_two_traditional_forms_goes_to_review():
 def test_a_simplified_form_may_hold_any_name():
     lines = _replace(two_column_form(), "张建国", line("張建国", 450, 480))
     assert assess(extract_fields(lines)).review_reasons == []
+
+
+def test_a_traditional_name_on_a_simplified_form_is_written_in_its_script():
+    # a form of 2005 records names in simplified script: 黃 is the model's answer for 黄
+    lines = _replace(two_column_form(), "李秀英", line("黃秀靜", 1550, 480))
+    reading = assess(extract_fields(lines))
+    assert reading.parties[1].name == "黄秀静"
+    assert "name_in_document_script" in reading.fields["parties[1].name"].issues
+    assert reading.review_reasons == []
+
+
+def test_characters_the_simplified_script_keeps_for_names_stay_as_read():
+    # 昇 is a character of its own in simplified script (升's only form is 升);
+    # 乾 and the surname 於 are kept by the name rules
+    assert simplified_spelling("姜保昇") == "姜保昇"
+    assert simplified_spelling("於乾") == "於乾"
+    assert simplified_spelling("蕭萍犇") == "萧萍犇"
+    assert simplified_spelling("鍾敏敏") == "钟敏敏"
+    lines = _replace(two_column_form(), "张建国", line("姜保昇", 450, 480))
+    reading = assess(extract_fields(lines))
+    assert reading.parties[0].name == "姜保昇"
+    assert "name_in_document_script" not in reading.fields["parties[0].name"].issues
+
+
+def test_a_form_without_a_date_keeps_the_name_as_read():
+    # no registration date: the era, and so the script of the names, is not known
+    lines = [ln for ln in two_column_form() if not ln.text.startswith("登记日期")]
+    lines = _replace(lines, "李秀英", line("黃秀靜", 1550, 480))
+    assert extract_fields(lines).parties[1].name == "黃秀靜"
 
 
 def test_a_traditional_form_read_partly_in_simplified_is_still_traditional():
