@@ -84,6 +84,12 @@ def _value_box(page: np.ndarray, bbox: list[int], margin: float = 0.25) -> np.nd
     return clip(page, x - h, y - pad, x + w + h, y + h + pad)
 
 
+# A 15-digit row read with a cell border as ``1`` at either end is 17 characters
+# long; a longer run is an 18-digit row (PP-OCRv6 reads a digit of one as two:
+# ``…9 7 13 0 5…`` for ``…9 7 8 0 5…``), and 15 of its digits are no reading.
+MAX_RUN_FOR_15 = 17
+
+
 def _valid_ids(text: str) -> set[str]:
     """Valid IDs in a re-read row, also inside a longer digit run.
 
@@ -95,6 +101,8 @@ def _valid_ids(text: str) -> set[str]:
     found = {v.printed for v in V.find_ids(joined) if v.valid}
     for run in re.findall(r"[0-9Xx]{16,21}", joined):
         for size in (18, 15):
+            if size == 15 and len(run) > MAX_RUN_FOR_15:
+                break  # an 18-digit row read with a digit split in two, not a 15-digit one
             in_run = set()
             for start in range(len(run) - size + 1):
                 window = run[start : start + size]
@@ -167,8 +175,10 @@ def choose_id(readings: list[RowReading]) -> tuple[str, float, int] | None:
 
     One valid 18-digit ID wins (its check character confirms it; 15-digit windows
     of a misread row are no evidence against it); two different ones give None.
-    Among 15-digit IDs the one most sources give wins; a tie goes to the whole-row
-    reading when it gives one value, else to nobody.
+    Among 15-digit IDs the one most sources give wins; a tie goes to the kept
+    crops when they give one value (they exist only when the digits cross the
+    cell rules, which the row crops cut: PP-OCRv6 reads a cut ``8`` as ``3``),
+    else to the whole-row reading when it gives one value, else to nobody.
     """
     eighteen = {v for r in readings for v in r.ids if len(v) == 18}
     if len(eighteen) > 1:
@@ -182,9 +192,10 @@ def choose_id(readings: list[RowReading]) -> tuple[str, float, int] | None:
     elif support:
         most = max(len(s) for s in support.values())
         top = [v for v, s in support.items() if len(s) == most]
-        row = {v for r in readings if r.source == "row" for v in r.ids}
-        if len(top) > 1 and len(row) == 1 and row <= set(top):
-            top = list(row)
+        for source in ("kept", "row"):
+            given = {v for r in readings if r.source == source for v in r.ids}
+            if len(top) > 1 and len(given) == 1 and given <= set(top):
+                top = list(given)
         if len(top) != 1:
             return None
         value = top[0]
