@@ -17,7 +17,7 @@ import numpy as np
 
 from schemas.errors import ToolUnavailable
 from schemas.model import TextLine
-from schemas.settings import Settings
+from schemas.settings import Settings, load_settings
 
 
 @runtime_checkable
@@ -64,7 +64,7 @@ def _make_tesseract(settings: Settings) -> OcrEngine:
 def _probe_rapidocr() -> str | None:
     from ocr.rapidocr_engine import probe
 
-    return probe()
+    return probe(load_settings().ocr_rec_model)
 
 
 def _probe_tesseract() -> str | None:

@@ -68,8 +68,9 @@ OPENVINO_CONFIG = {
 }
 
 
-def probe() -> str | None:
-    """None when RapidOCR and its bundled models can be loaded, else why not."""
+def probe(rec_model: str = "ppocrv6-small") -> str | None:
+    """None when RapidOCR, its detector and recognition model ``rec_model`` can be loaded,
+    else why not (with the install command)."""
     try:
         import rapidocr_onnxruntime
     except ImportError as exc:
@@ -77,6 +78,10 @@ def probe() -> str | None:
     models = Path(rapidocr_onnxruntime.__file__).parent / "models"
     if not list(models.glob("*det*.onnx")) or not list(models.glob("*rec*.onnx")):
         return f"RapidOCR's models are missing from {models}; reinstall: {INSTALL_HINT}"
+    try:
+        rec_model_path(rec_model)
+    except ToolUnavailable as exc:
+        return str(exc)
     return None
 
 
@@ -265,7 +270,7 @@ class RapidOcrEngine:
     name = "rapidocr"
 
     def __init__(self, settings: Settings):
-        reason = probe()
+        reason = probe(settings.ocr_rec_model)
         if reason:
             raise ToolUnavailable(reason)
         from rapidocr_onnxruntime import RapidOCR

@@ -80,3 +80,15 @@ def test_ppocrv4_can_still_be_chosen_and_reads_a_date():
         assert text.replace(" ", "") == "1977年4月1日"
     finally:
         engine.close()
+
+
+def test_the_engine_probe_names_a_missing_v6_model_and_accepts_v4(monkeypatch):
+    from ocr.rapidocr_engine import probe
+
+    assert probe("ppocrv6-small") is None
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "rapidocr" else real(name, *a)
+    )
+    assert V6_HINT in (probe("ppocrv6-small") or "")
+    assert probe("ppocrv4") is None
