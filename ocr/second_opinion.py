@@ -66,7 +66,13 @@ def _valid_readings(key: str, text: str, value: str) -> list[str]:
         return [v.printed for v in V.find_ids(text) if v.valid]
     if key.endswith("date"):
         return [d.iso for d in V.find_dates(text) if len(d.iso) >= len(value)]
-    return [c.value for c in V.find_certificate_numbers(text)]
+    # as complete as the value, too: ``高民婚字第334号`` from ``(〈93)高民婚字第334号`` is
+    # the value with its year lost, no other number
+    return [
+        c.value
+        for c in V.find_certificate_numbers(text)
+        if c.value == value or not value.endswith(c.value)
+    ]
 
 
 def verdict(key: str, value: str, text: str, confidence: float) -> str:

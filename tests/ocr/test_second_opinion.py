@@ -33,6 +33,28 @@ WRONG_CHECK = HUSBAND_ID[:-1] + ("0" if HUSBAND_ID[-1] != "0" else "1")
             "second_opinion_disagrees",
         ),
         ("certificate_no", "J620722-2005-000123", "J62O722 2005", 0.9, "second_opinion_unsure"),
+        # the year prefix lost (a stray mark read inside it): less complete, no other number
+        (
+            "certificate_no",
+            "(93)高民婚字第334号",
+            "号:(〈93)高民婚字第334号",
+            0.83,
+            "second_opinion_unsure",
+        ),
+        (
+            "certificate_no",
+            "(93)高民婚字第334号",
+            "(93)高民婚字第384号",
+            0.83,
+            "second_opinion_disagrees",
+        ),
+        (
+            "certificate_no",
+            "(93)高民婚字第334号",
+            "(98)高民婚字第334号",
+            0.83,
+            "second_opinion_disagrees",
+        ),
     ],
 )
 def test_verdict(key, value, text, conf, expected):
