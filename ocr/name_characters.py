@@ -7,7 +7,7 @@ share, so right names sit at 0.84-0.95, below the 0.96 a name needs. The
 recognizer's CTC output gives each decoded character its own probability: the
 line is recognized again (the same crop the page detection gave, from its box on
 the prepared page), the name is found among the decoded characters, and when its
-WEAKEST character reaches the name bar the name takes that confidence
+WEAKEST character reaches its bar (``NAME_CHARACTER_BAR``) the name takes that confidence
 (``name_confirmed_by_characters``). Nothing is estimated: no crop position, no
 averaging with the neighbours.
 
@@ -52,6 +52,11 @@ TALL_RATIO = 1.5
 # 或 at 0.645; 马建𠮷 read 马建吉 at 0.98, 吉 at 0.71). dev1-3: of 365 sure names
 # outside sentences, 2 right ones have a character below 0.7 (方仁 0.58, 妥鑫 0.69).
 WEAK_CHARACTER = 0.7
+# The weakest character a sentence name needs to be confirmed. PP-OCRv4 gave right
+# names' characters 0.96+ and wrong ones 0.50-0.86, so the name bar (0.96) served.
+# PP-OCRv6 is surer of every character: a forced answer reaches the old bar (汤且 for
+# 汤月, 且 at 0.961, dev5), right confirmed names sit at 0.98+ (session 15).
+NAME_CHARACTER_BAR = 0.97
 
 
 def character_probabilities(
@@ -123,6 +128,12 @@ def _wanted(reading: Reading, i: int) -> list[tuple[str, str]]:
     return out
 
 
+def character_bar(key: str) -> float:
+    """The weakest character's bar: a name's is above the name bar (see NAME_CHARACTER_BAR)."""
+    bar = min_confidence(key)
+    return max(bar, NAME_CHARACTER_BAR) if key.endswith(".name") else bar
+
+
 def confirm_names_by_characters(
     reading: Reading, pages: list[np.ndarray], engine: OcrEngine
 ) -> int:
@@ -161,7 +172,7 @@ def confirm_names_by_characters(
         if len(shown) == 1 and sum(ch == shown for ch, _ in chars) != 1:
             continue  # a sex character twice in the line: which one is this party's is unsure
         weakest = weakest_character(chars, shown)
-        if weakest is not None and weakest >= min_confidence(key):
+        if weakest is not None and weakest >= character_bar(key):
             info.confidence = round(max(info.confidence, weakest), 4)
             info.issues.append(f"{key.rsplit('.', 1)[-1]}_confirmed_by_characters")
             confirmed += 1
