@@ -1,0 +1,166 @@
+"""The quarter-turn probe alone against synth's truth: `python -m bench.orientation`.
+
+    OMP_THREAD_LIMIT=1 .venv/bin/python -m bench.orientation --corpus /tmp/dev2 --json rows.jsonl
+
+Every page of one or more synth corpus folders (``truth.jsonl`` + ``scans/``) is
+prepared with ``ingest.prepare_page``, the RapidOCR engine (the recognizer of the
+settings, ``MARRIAGE_ARCHIVE_OCR_REC_MODEL`` to change it) scoring the probe's
+line crops exactly as ``bench/accuracy.py`` does. The probe reads ALL its crops
+here (the early stop is replayed from the recorded scores with
+:func:`ingest.prepare.decide_rotation`, which is what ``prepare_page`` decides),
+so each page's row keeps every crop's four readings (text, confidence) and
+another decision rule can be replayed offline (``--replay rows.jsonl``).
+
+Reported per corpus: pages, right, wrong (listed), uncertain (the probe left the
+page as scanned; a turned page left so counts as neither right nor wrong here,
+but as wrong in bench/accuracy.py), the winning margin's distribution and the
+CPU seconds of ``prepare_page`` per page (all crops read, so an upper bound).
+Seeds 990001 and >= 7000007 are reserved for final measurements.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+def measure(corpus: Path, limit: int = 0) -> list[dict[str, Any]]:
+    """One row per page: truth, the recorded readings, what the probe decided."""
+    from bench.geometry import corpus_pages
+    from ingest import prepare
+    from ocr import get_engine
+    from schemas.settings import load_settings
+
+    engine = get_engine("rapidocr", load_settings())
+    calls: list[list[tuple[str, float]]] = []
+
+    def scorer(crops: list[np.ndarray]) -> list[float]:
+        read = engine.recognize_lines(crops)
+        calls.append(read)
+        return [conf for _text, conf in read]
+
+    rows: list[dict[str, Any]] = []
+    clear = prepare.CLEAR_MARGIN
+    prepare.CLEAR_MARGIN = float("inf")  # read every crop; the early stop is replayed
+    try:
+        for meta, rgb in corpus_pages(corpus, limit):
+            calls.clear()
+            started = time.process_time()
+            prepare.prepare_page(rgb, scorer)
+            cpu = time.process_time() - started
+            crops: list[dict[str, list[Any]]] = []
+            for read in calls:
+                n = len(read) // len(prepare.ROTATIONS)
+                for k in range(n):
+                    crops.append(
+                        {
+                            "scores": [read[i * n + k][1] for i in range(4)],
+                            "texts": [read[i * n + k][0] for i in range(4)],
+                        }
+                    )
+            rows.append(
+                {
+                    "corpus": str(corpus),
+                    "record_id": meta["record_id"],
+                    "page_index": meta["page_index"],
+                    "era": meta["era"],
+                    "layout": meta["layout"],
+                    "truth": meta["rotation"],
+                    "crops": crops,
+                    "cpu_s": round(cpu, 3),
+                }
+            )
+            print(_line(rows[-1]), flush=True)
+    finally:
+        prepare.CLEAR_MARGIN = clear
+    engine.close()
+    return rows
+
+
+def per_crop(row: dict[str, Any]) -> list[dict[int, float]]:
+    """A row's crops as the probe's per-crop score dicts."""
+    from ingest.prepare import ROTATIONS
+
+    return [dict(zip(ROTATIONS, c["scores"], strict=True)) for c in row["crops"]]
+
+
+def decide(row: dict[str, Any]) -> tuple[int | None, float, int]:
+    """(rotation or None, margin, crops read) as prepare_page decides on this row."""
+    from ingest.prepare import decide_rotation
+
+    return decide_rotation(per_crop(row))
+
+
+def _line(row: dict[str, Any]) -> str:
+    rotation, margin, used = decide(row)
+    verdict = "right" if rotation == row["truth"] else "WRONG"
+    if rotation is None:
+        verdict = "uncertain"
+    return (
+        f"{row['record_id']} p{row['page_index']} {row['era']} {row['layout']} "
+        f"truth {row['truth']} found {rotation} margin {margin:.2f} crops {used}: {verdict}"
+    )
+
+
+def report(rows: list[dict[str, Any]]) -> str:
+    """Per corpus: pages / right / wrong / uncertain, margins, CPU; failing pages listed."""
+    out = [
+        "| corpus | pages | right | wrong | uncertain | margin min / p5 / median "
+        "| right margin < 1 | CPU s/page (all crops) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    corpora = sorted({r["corpus"] for r in rows})
+    bad: list[str] = []
+    for corpus in [*corpora, "all"] if len(corpora) > 1 else corpora:
+        chosen = [r for r in rows if corpus in ("all", r["corpus"])]
+        decided = [(r, *decide(r)) for r in chosen]
+        right = [d for d in decided if d[1] == d[0]["truth"]]
+        wrong = [d for d in decided if d[1] is not None and d[1] != d[0]["truth"]]
+        unsure = [d for d in decided if d[1] is None]
+        margins = np.array([d[2] for d in right]) if right else np.zeros(1)
+        low = sum(m < 1.0 for m in margins)
+        cpu = float(np.mean([r["cpu_s"] for r in chosen]))
+        out.append(
+            f"| {corpus} | {len(chosen)} | {len(right)} | {len(wrong)} | {len(unsure)} | "
+            f"{margins.min():.2f} / {np.percentile(margins, 5):.2f} / {np.median(margins):.2f} "
+            f"| {low} | {cpu:.2f} |"
+        )
+        if corpus != "all":
+            bad += [_line(d[0]) for d in wrong + unsure]
+    return "\n".join([*out, "", "Wrong or uncertain pages:", *bad])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", action="append", default=[], help="synth corpus folder")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N records")
+    parser.add_argument("--json", default=None, help="append one JSON row per page here")
+    parser.add_argument("--replay", action="append", default=[], help="rows written by --json")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    rows: list[dict[str, Any]] = []
+    for path in args.replay:
+        text = Path(path).read_text(encoding="utf-8")
+        rows += [json.loads(x) for x in text.splitlines() if x]
+    for corpus in args.corpus:
+        found = measure(Path(corpus), args.limit)
+        rows += found
+        if args.json:
+            with open(args.json, "a", encoding="utf-8") as fh:
+                fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in found)
+    if not rows:
+        print("no pages")
+        return 1
+    print(report(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""Orientation under the PP-OCRv6 recognizer: the evidence weights, the replayed
+decision, and real pages (horizontal print and vertical columns) turned 0/90/180/270
+read by the default RapidOCR engine."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from ingest import geometry
+from ingest.prepare import (
+    CLEAR_MARGIN,
+    FLIP_MIN_MARGIN,
+    MAX_PROBE_CROPS,
+    PROBE_STEP,
+    ROTATIONS,
+    WARN_ORIENTATION,
+    decide_rotation,
+    prepare_page,
+    rotation_evidence,
+)
+from tests.ingest.files import FONT
+
+WHITE = (255, 255, 255)
+
+
+def readings(truth: int, upright: float, ccw: float, cw: float, upside_down: float) -> dict:
+    """The four readings of a crop whose content stands at ``truth``.
+
+    Hypothesis ``r`` shows the glyphs turned counter-clockwise by ``truth - r``.
+    """
+    return {
+        truth: upright,
+        (truth + 270) % 360: ccw,
+        (truth + 90) % 360: cw,
+        (truth + 180) % 360: upside_down,
+    }
+
+
+def lead(evidence: dict[int, float], truth: int) -> float:
+    """How far the truth's evidence is ahead of the best other hypothesis."""
+    return evidence[truth] - max(v for r, v in evidence.items() if r != truth)
+
+
+# Mean readings of dev2's readable probe crops under PP-OCRv6 small, by truth
+# (upright, counter-clockwise, clockwise, upside down), measured in session 15.
+V6_HORIZONTAL = (0.99, 0.90, 0.42, 0.48)
+V6_VERTICAL = (0.93, 0.89, 0.35, 0.37)
+
+
+@pytest.mark.parametrize("truth", ROTATIONS)
+@pytest.mark.parametrize("profile", [V6_HORIZONTAL, V6_VERTICAL])
+def test_an_average_v6_crop_alone_makes_the_vote_clear(truth, profile) -> None:
+    assert lead(rotation_evidence(readings(truth, *profile)), truth) >= CLEAR_MARGIN
+
+
+@pytest.mark.parametrize("truth", ROTATIONS)
+def test_clockwise_and_upside_down_garbage_count_alike(truth) -> None:
+    # PP-OCRv6 gives both the same fair confidence: swapping them changes nothing.
+    one = rotation_evidence(readings(truth, 1.0, 0.97, 0.65, 0.79))
+    other = rotation_evidence(readings(truth, 1.0, 0.97, 0.79, 0.65))
+    assert one[truth] == pytest.approx(other[truth])
+    assert lead(one, truth) >= FLIP_MIN_MARGIN
+    assert lead(other, truth) >= FLIP_MIN_MARGIN
+
+
+@pytest.mark.parametrize("truth", ROTATIONS)
+def test_an_upright_reading_wins_when_the_counter_clockwise_one_fails_on_clean_garbage(
+    truth,
+) -> None:
+    evidence = rotation_evidence(readings(truth, 0.95, 0.0, 0.05, 0.05))
+    assert lead(evidence, truth) >= FLIP_MIN_MARGIN
+
+
+@pytest.mark.parametrize("truth", ROTATIONS)
+def test_a_crop_that_one_failed_reading_makes_ambiguous_turns_nothing(truth) -> None:
+    # Upright read, counter-clockwise failed, fair garbage elsewhere: "truth + 90 with a
+    # failed upright reading" explains it about as well, so alone it decides nothing.
+    rotation, _margin, _used = decide_rotation([readings(truth, 0.95, 0.0, 0.3, 0.3)])
+    assert rotation in (None, truth)
+
+
+def test_a_clear_first_pair_of_crops_decides_without_more_reading() -> None:
+    clear = readings(180, *V6_HORIZONTAL)
+    noise = dict.fromkeys(ROTATIONS, 0.5)
+    rotation, margin, used = decide_rotation([clear, clear, noise, noise, noise, noise])
+    assert (rotation, used) == (180, PROBE_STEP)
+    assert margin >= CLEAR_MARGIN
+
+
+def test_crops_that_read_alike_every_way_leave_the_page_uncertain() -> None:
+    same = dict.fromkeys(ROTATIONS, 0.7)
+    rotation, margin, used = decide_rotation([same] * MAX_PROBE_CROPS)
+    assert rotation is None
+    assert margin < FLIP_MIN_MARGIN
+    assert used == MAX_PROBE_CROPS
+
+
+def test_unreadable_crops_or_none_at_all_decide_nothing() -> None:
+    blank = dict.fromkeys(ROTATIONS, 0.1)  # below READABLE_SCORE every way
+    assert decide_rotation([blank, blank])[0] is None
+    assert decide_rotation([]) == (None, 0.0, 0)
+
+
+def test_two_crops_that_disagree_are_outvoted_by_four_that_agree() -> None:
+    wrong = readings(90, *V6_HORIZONTAL)
+    right = readings(0, *V6_HORIZONTAL)
+    rotation, _margin, used = decide_rotation([wrong, right, right, right, right, wrong])
+    assert rotation == 0
+    assert used >= 4
+
+
+# Real pages read by the default engine (PP-OCRv6 small).
+
+COLUMNS = [
+    "茲有高臺縣城關鎮友好村",
+    "人民政府民政科依照婚姻法",
+    "關於結婚的規定發給此證",
+    "一九五五年九月二十二日",
+    "高民婚字第八百號登記",
+]
+
+
+def vertical_page(size: int = 30) -> np.ndarray:
+    """A 1950s-style page: columns written top to bottom, read right to left."""
+    width, height = 900, 1100
+    image = Image.new("RGB", (width, height), WHITE)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, size)
+    for k, column in enumerate(COLUMNS):
+        x = width - 150 - k * round(size * 2.2)
+        for i, char in enumerate(column):
+            draw.text((x, 80 + i * round(size * 1.15)), char, fill="black", font=font)
+    return np.asarray(image)
+
+
+def horizontal_page(size: int = 26) -> np.ndarray:
+    """Printed rows of a form, left to right."""
+    width, height = 1100, 800
+    image = Image.new("RGB", (width, height), WHITE)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, size)
+    for i, line in enumerate(COLUMNS):
+        draw.text((80, 80 + i * round(size * 2.2)), line, fill="black", font=font)
+    return np.asarray(image)
+
+
+def scanned(page: np.ndarray, rotation: int, skew: float) -> np.ndarray:
+    """``page`` turned counter-clockwise by ``rotation`` + ``skew`` degrees."""
+    turned = geometry.rotate_small(page, skew, WHITE)
+    return np.ascontiguousarray(np.rot90(turned, rotation // 90))
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    from ocr import get_engine
+    from schemas.settings import load_settings
+
+    engine = get_engine("rapidocr", load_settings({}))
+    yield lambda crops: [conf for _text, conf in engine.recognize_lines(crops)]
+    engine.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rotation", ROTATIONS)
+@pytest.mark.parametrize("make", [vertical_page, horizontal_page])
+def test_a_turned_page_is_made_upright_by_the_v6_engine(scorer, make, rotation) -> None:
+    prepared = prepare_page(scanned(make(), rotation, 1.5), scorer)
+    assert WARN_ORIENTATION not in prepared.warnings
+    assert prepared.rotation == rotation
+    assert prepared.orientation_confidence >= FLIP_MIN_MARGIN / (2 * CLEAR_MARGIN)
+
+
+@pytest.mark.slow
+def test_a_blank_page_is_left_as_found_and_flagged(scorer) -> None:
+    blank = np.full((800, 600, 3), 250, np.uint8)
+    prepared = prepare_page(blank, scorer)
+    assert prepared.rotation == 0
+    assert WARN_ORIENTATION in prepared.warnings
