@@ -47,6 +47,8 @@ def test_tall_rules_are_painted_out_and_short_strokes_kept():
         (HUSBAND_ID[:2] + "=" + HUSBAND_ID[2:-1] + " " + HUSBAND_ID[-1], {HUSBAND_ID}),
         (HUSBAND_ID[:2] + "年" + HUSBAND_ID[3:], set()),  # a character in place of a digit
         (FIFTEEN[:4] + "#" + FIFTEEN[4:], set()),  # 15 digits: no check character to confirm
+        # an 18-digit row with one digit read as two: no 15 of its digits are an ID
+        ("6 2 0 7 2 2 1 9 7 13 0 5 0 6 1 2 3 65", set()),
     ],
 )
 def test_valid_ids_in_a_reread_row(text, expected):
@@ -95,6 +97,8 @@ def _r(source: str, *ids: str, conf: float = 0.9) -> RowReading:
         # 15 digits: a tie goes to the whole-row reading when it gives one value
         ([_r("row", FIFTEEN), _r("cells", "620722700912889")], (FIFTEEN, 0.9, 1)),
         ([_r("row", FIFTEEN, "620722700912889"), _r("cells")], None),
+        # the kept crops (digits across the rules, which the row crops cut) break a tie
+        ([_r("row", "620722700912889"), _r("kept", FIFTEEN)], (FIFTEEN, 0.9, 1)),
         ([_r("row"), _r("cells")], None),
     ],
 )
