@@ -168,10 +168,18 @@ def written_cells(crops: list[np.ndarray]) -> list[np.ndarray] | None:
     return written
 
 
+# Specks read as marks of their own between two cells (``7 4 .0 8``: PP-OCRv6 reads
+# a scanner speck in the gap); dropped before the count. A mark read in place of a
+# digit leaves one character too few, and the count still rejects the line.
+_MARKS = re.compile(r"[.,:;'`·・。，、_~^*#\"]")
+
+
 def digits_of_line(text: str, cells: int) -> str | None:
     """The ID a line of ``cells`` written cells reads as: one digit (a final ``X``)
-    per cell, OCR confusions undone; None when the count or a character is off."""
+    per cell, OCR confusions undone and specks between cells dropped; None when the
+    count or a character is off."""
     chars = re.sub(r"\s+", "", V.halfwidth(text)).translate(V.DIGIT_CONFUSIONS)
+    chars = _MARKS.sub("", chars)
     if len(chars) != cells or not re.fullmatch(r"[0-9]+X?", chars):
         return None
     return chars

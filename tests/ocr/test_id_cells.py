@@ -56,6 +56,11 @@ def test_written_cells_may_only_be_followed_by_empty_ones():
         ("62年7", 4, None),  # not a digit
         ("62072219780506123x", 18, "62072219780506123X"),
         ("6207X2", 6, None),  # X only as the last character
+        # a speck read between two cells is no character of a cell; a mark in place
+        # of a digit leaves a cell without one
+        ("6 2 0 7 2 2 7 4 .0 8 22 1 8 4", 15, "620722740822184"),
+        ("6 2 0 7 2 2 7 4 . 8 2 2 1 8 4", 15, None),
+        ("6 2 0 = 2 2 1 9 7 8 0 5 0 6 1 2 3 5", 18, None),
     ],
 )
 def test_digits_of_line(text, cells, expected):
