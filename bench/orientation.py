@@ -15,7 +15,9 @@ Reported per corpus: pages, right, wrong (listed), uncertain (the probe left the
 page as scanned; a turned page left so counts as neither right nor wrong here,
 but as wrong in bench/accuracy.py), the winning margin's distribution and the
 CPU seconds of ``prepare_page`` per page (all crops read, so an upper bound).
-Seeds 990001 and >= 7000007 are reserved for final measurements.
+``--stress SEED K`` reads bench/geometry.py's in-memory pages instead (K per era x
+layout x quarter turn: the corpora hold few turned pages). Seeds 990001 and
+>= 7000007 are reserved for final measurements.
 """
 
 from __future__ import annotations
@@ -31,9 +33,15 @@ from typing import Any
 import numpy as np
 
 
-def measure(corpus: Path, limit: int = 0) -> list[dict[str, Any]]:
-    """One row per page: truth, the recorded readings, what the probe decided."""
-    from bench.geometry import corpus_pages
+def measure(
+    corpus: Path | None, limit: int = 0, stress: tuple[int, int] = (0, 0)
+) -> list[dict[str, Any]]:
+    """One row per page: truth, the recorded readings, what the probe decided.
+
+    ``stress`` (seed, K): instead of a corpus, bench/geometry.py's in-memory pages,
+    K per era x layout x quarter turn.
+    """
+    from bench.geometry import corpus_pages, stress_pages
     from ingest import prepare
     from ocr import get_engine
     from schemas.settings import load_settings
@@ -50,7 +58,9 @@ def measure(corpus: Path, limit: int = 0) -> list[dict[str, Any]]:
     clear = prepare.CLEAR_MARGIN
     prepare.CLEAR_MARGIN = float("inf")  # read every crop; the early stop is replayed
     try:
-        for meta, rgb in corpus_pages(corpus, limit):
+        pages = stress_pages(*stress) if corpus is None else corpus_pages(corpus, limit)
+        label = f"stress {stress[0]} x{stress[1]}" if corpus is None else str(corpus)
+        for meta, rgb in pages:
             calls.clear()
             started = time.process_time()
             prepare.prepare_page(rgb, scorer)
@@ -67,7 +77,7 @@ def measure(corpus: Path, limit: int = 0) -> list[dict[str, Any]]:
                     )
             rows.append(
                 {
-                    "corpus": str(corpus),
+                    "corpus": label,
                     "record_id": meta["record_id"],
                     "page_index": meta["page_index"],
                     "era": meta["era"],
@@ -113,8 +123,8 @@ def report(rows: list[dict[str, Any]]) -> str:
     """Per corpus: pages / right / wrong / uncertain, margins, CPU; failing pages listed."""
     out = [
         "| corpus | pages | right | wrong | uncertain | margin min / p5 / median "
-        "| right margin < 1 | CPU s/page (all crops) |",
-        "|---|---|---|---|---|---|---|---|",
+        "| right margin < 1 | crops read / found (mean) | CPU s/page (all crops) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     corpora = sorted({r["corpus"] for r in rows})
     bad: list[str] = []
@@ -127,10 +137,12 @@ def report(rows: list[dict[str, Any]]) -> str:
         margins = np.array([d[2] for d in right]) if right else np.zeros(1)
         low = sum(m < 1.0 for m in margins)
         cpu = float(np.mean([r["cpu_s"] for r in chosen]))
+        read = float(np.mean([d[3] for d in decided]))
+        found = float(np.mean([len(r["crops"]) for r in chosen]))
         out.append(
             f"| {corpus} | {len(chosen)} | {len(right)} | {len(wrong)} | {len(unsure)} | "
             f"{margins.min():.2f} / {np.percentile(margins, 5):.2f} / {np.median(margins):.2f} "
-            f"| {low} | {cpu:.2f} |"
+            f"| {low} | {read:.1f} / {found:.1f} | {cpu:.2f} |"
         )
         if corpus != "all":
             bad += [_line(d[0]) for d in wrong + unsure]
@@ -142,6 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", action="append", default=[], help="synth corpus folder")
     parser.add_argument("--limit", type=int, default=0, help="only the first N records")
     parser.add_argument("--json", default=None, help="append one JSON row per page here")
+    parser.add_argument(
+        "--stress", nargs=2, type=int, metavar=("SEED", "K"), help="in-memory turned pages"
+    )
     parser.add_argument("--replay", action="append", default=[], help="rows written by --json")
     args = parser.parse_args(argv)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -149,8 +164,11 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.replay:
         text = Path(path).read_text(encoding="utf-8")
         rows += [json.loads(x) for x in text.splitlines() if x]
-    for corpus in args.corpus:
-        found = measure(Path(corpus), args.limit)
+    sources: list[tuple[Path | None, tuple[int, int]]] = [(Path(c), (0, 0)) for c in args.corpus]
+    if args.stress:
+        sources.append((None, (args.stress[0], args.stress[1])))
+    for corpus, stress in sources:
+        found = measure(corpus, args.limit, stress)
         rows += found
         if args.json:
             with open(args.json, "a", encoding="utf-8") as fh:

@@ -103,6 +103,18 @@ def test_unreadable_crops_or_none_at_all_decide_nothing() -> None:
     assert decide_rotation([]) == (None, 0.0, 0)
 
 
+def test_garbage_read_fairly_surely_is_no_evidence() -> None:
+    # PP-OCRv6 on the probe crops of a faded, speckled page upside down (stain rims,
+    # border rules and specks instead of text): no reading reaches 0.7.
+    junk = [
+        {0: 0.14, 90: 0.44, 180: 0.0, 270: 0.64},
+        {0: 0.0, 90: 0.46, 180: 0.0, 270: 0.69},
+        {0: 0.24, 90: 0.45, 180: 0.32, 270: 0.47},
+        {0: 0.0, 90: 0.28, 180: 0.2, 270: 0.15},
+    ]
+    assert decide_rotation(junk) == (None, 0.0, len(junk))
+
+
 def test_two_crops_that_disagree_are_outvoted_by_four_that_agree() -> None:
     wrong = readings(90, *V6_HORIZONTAL)
     right = readings(0, *V6_HORIZONTAL)
