@@ -23,6 +23,7 @@ layout x quarter turn: the corpora hold few turned pages). Seeds 990001 and
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
@@ -54,27 +55,30 @@ def measure(
         calls.append(read)
         return [conf for _text, conf in read]
 
+    probes: list[int] = []  # index in ``calls`` where each probe starts
+    find_rotation = prepare._find_rotation
+
+    def probe(*args: Any) -> tuple[int | None, float]:
+        probes.append(len(calls))
+        return find_rotation(*args)
+
     rows: list[dict[str, Any]] = []
     clear = prepare.CLEAR_MARGIN
     prepare.CLEAR_MARGIN = float("inf")  # read every crop; the early stop is replayed
+    prepare._find_rotation = probe  # type: ignore[assignment]
     try:
         pages = stress_pages(*stress) if corpus is None else corpus_pages(corpus, limit)
         label = f"stress {stress[0]} x{stress[1]}" if corpus is None else str(corpus)
         for meta, rgb in pages:
             calls.clear()
+            probes.clear()
             started = time.process_time()
             prepare.prepare_page(rgb, scorer)
             cpu = time.process_time() - started
-            crops: list[dict[str, list[Any]]] = []
-            for read in calls:
-                n = len(read) // len(prepare.ROTATIONS)
-                for k in range(n):
-                    crops.append(
-                        {
-                            "scores": [read[i * n + k][1] for i in range(4)],
-                            "texts": [read[i * n + k][0] for i in range(4)],
-                        }
-                    )
+            # The first probe, then (on a page it left undecided) the second look.
+            bounds = [*probes, len(calls)]
+            looks = [_crops(calls[a:b]) for a, b in itertools.pairwise(bounds)]
+            crops = looks[0] if looks else []
             rows.append(
                 {
                     "corpus": label,
@@ -84,28 +88,50 @@ def measure(
                     "layout": meta["layout"],
                     "truth": meta["rotation"],
                     "crops": crops,
+                    "second": looks[1] if len(looks) > 1 else None,
                     "cpu_s": round(cpu, 3),
                 }
             )
             print(_line(rows[-1]), flush=True)
     finally:
         prepare.CLEAR_MARGIN = clear
+        prepare._find_rotation = find_rotation  # type: ignore[assignment]
     engine.close()
     return rows
 
 
-def per_crop(row: dict[str, Any]) -> list[dict[int, float]]:
-    """A row's crops as the probe's per-crop score dicts."""
+def _crops(calls: list[list[tuple[str, float]]]) -> list[dict[str, list[Any]]]:
+    """Each crop's four readings (scores and texts) from a probe's scorer calls."""
+    crops: list[dict[str, list[Any]]] = []
+    for read in calls:
+        n = len(read) // 4
+        for k in range(n):
+            crops.append(
+                {
+                    "scores": [read[i * n + k][1] for i in range(4)],
+                    "texts": [read[i * n + k][0] for i in range(4)],
+                }
+            )
+    return crops
+
+
+def per_crop(crops: list[dict[str, Any]]) -> list[dict[int, float]]:
+    """Recorded crops as the probe's per-crop score dicts."""
     from ingest.prepare import ROTATIONS
 
-    return [dict(zip(ROTATIONS, c["scores"], strict=True)) for c in row["crops"]]
+    return [dict(zip(ROTATIONS, c["scores"], strict=True)) for c in crops]
 
 
 def decide(row: dict[str, Any]) -> tuple[int | None, float, int]:
-    """(rotation or None, margin, crops read) as prepare_page decides on this row."""
+    """(rotation or None, margin, crops read) as prepare_page decides on this row:
+    the first probe, else the second look (recorded only when the page was skewed)."""
     from ingest.prepare import decide_rotation
 
-    return decide_rotation(per_crop(row))
+    first = decide_rotation(per_crop(row["crops"]))
+    if first[0] is not None or not row.get("second"):
+        return first
+    second = decide_rotation(per_crop(row["second"]))
+    return second[0], second[1], first[2] + second[2]
 
 
 def _line(row: dict[str, Any]) -> str:

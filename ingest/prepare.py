@@ -107,6 +107,16 @@ def prepare_page(rgb: np.ndarray, scorer: LineScorer | None) -> PreparedPage:
         straight_paint = masks[0] > 0
         straight_gray[straight_paint] = paper_gray
     rotation, orientation_conf = _find_rotation(straight_mask, straight_gray, scale, scorer)
+    if rotation is None and scorer is not None and skew_deg != 0.0:
+        # Second look: the ink mask thresholded AFTER the deskew. The turned mask
+        # grows every speck and stain rim by a pixel of grey, and on a speckled page
+        # those blobs can crowd the text out of the probe's line candidates
+        # (dev2 00029: six junk crops). Only an undecided page is read again, so a
+        # decided page's answer never changes.
+        resized = cv2.resize(straight_gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        rotation, orientation_conf = _find_rotation(
+            geometry.ink_mask(resized), straight_gray, scale, scorer
+        )
     if rotation is None:
         warnings.append(WARN_ORIENTATION)
         rotation = 0

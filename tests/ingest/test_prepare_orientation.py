@@ -190,3 +190,47 @@ def test_a_blank_page_is_left_as_found_and_flagged(scorer) -> None:
     prepared = prepare_page(blank, scorer)
     assert prepared.rotation == 0
     assert WARN_ORIENTATION in prepared.warnings
+
+
+def aged(page: np.ndarray, fade: float, specks: int, rims: int, seed: int) -> np.ndarray:
+    """``page`` faded, blurred, speckled and stained (coffee-ring rims)."""
+    import cv2
+
+    out = (255 - (255 - page.astype(np.int32)) * fade).astype(np.uint8)
+    out = cv2.GaussianBlur(out, (5, 5), 0)
+    rng = np.random.default_rng(seed)
+    height, width = out.shape[:2]
+    for _ in range(rims):
+        centre = (int(rng.integers(width)), int(rng.integers(height)))
+        axis = int(rng.integers(120, 250))
+        cv2.ellipse(out, centre, (axis, int(axis * 0.8)), 0, 0, 360, (170, 150, 120), 6)
+    for _ in range(specks):
+        x, y = int(rng.integers(width)), int(rng.integers(height))
+        shade = int(rng.integers(10, 90))
+        cv2.circle(out, (x, y), int(rng.integers(0, 3)), (shade, shade, shade), -1)
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rims", [0, 3])
+def test_a_faded_speckled_page_upside_down_is_made_upright(scorer, rims) -> None:
+    from tests.ingest.files import text_page
+
+    page = aged(text_page(1500, 1100, size=16), fade=0.35, specks=4000, rims=rims, seed=3)
+    prepared = prepare_page(scanned(page, 180, -2.0), scorer)
+    assert WARN_ORIENTATION not in prepared.warnings
+    assert prepared.rotation == 180
+
+
+@pytest.mark.slow
+def test_a_skewed_page_of_rules_specks_and_stains_only_is_never_turned(scorer) -> None:
+    import cv2
+
+    sheet = np.full((1100, 1500, 3), 255, np.uint8)
+    for y in range(150, 1000, 120):  # ruled form lines give the skew, no text at all
+        cv2.line(sheet, (100, y), (1400, y), (0, 0, 0), 2)
+    page = aged(sheet, fade=0.6, specks=6000, rims=4, seed=5)
+    prepared = prepare_page(scanned(page, 0, 3.0), scorer)
+    assert abs(prepared.skew_deg - 3.0) <= 0.5  # deskewed, so the second look runs
+    assert prepared.rotation == 0
+    assert WARN_ORIENTATION in prepared.warnings
