@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ocr.result import Reading
 from schemas.model import TextLine
@@ -76,11 +77,17 @@ def names_in_document_script(reading: Reading) -> int:
     """
     from schemas.names import traditional_spelling
 
+    return _respell_names(reading, traditional_spelling)
+
+
+def _respell_names(reading: Reading, spell: Callable[[str], str | None]) -> int:
+    """Write each party's name as ``spell`` gives it (None: as read), flagged
+    ``name_in_document_script``. Returns how many names were rewritten."""
     rewritten = 0
     for i, party in enumerate(reading.parties):
         if not party.name:
             continue
-        spelled = traditional_spelling(party.name)
+        spelled = spell(party.name)
         if spelled is None or spelled == party.name:
             continue
         party.name = spelled
@@ -117,19 +124,7 @@ def names_in_simplified_script(reading: Reading) -> int:
     in traditional script; a form printed in simplified script (1956 on) records
     names in it. Returns how many names were rewritten (``name_in_document_script``).
     """
-    rewritten = 0
-    for i, party in enumerate(reading.parties):
-        if not party.name:
-            continue
-        spelled = simplified_spelling(party.name)
-        if spelled == party.name:
-            continue
-        party.name = spelled
-        info = reading.fields.get(f"parties[{i}].name")
-        if info is not None:
-            info.issues.append("name_in_document_script")
-        rewritten += 1
-    return rewritten
+    return _respell_names(reading, simplified_spelling)
 
 
 def type_from_certificate(certificate_no: str | None) -> str | None:
