@@ -45,6 +45,7 @@ from ocr.rules import (
     is_traditional_document,
     names_in_document_script,
     names_in_simplified_script,
+    office_in_simplified_script,
     record_type_of,
 )
 from ocr.sentence import read_sentence
@@ -267,4 +268,5 @@ def extract_fields(lines: list[TextLine]) -> Reading:
     reading.era = era_of(reading.registration_date)
     if not reading.traditional and reading.era not in (None, "1950-55"):
         names_in_simplified_script(reading)  # a simplified form, by its script and its date
+        office_in_simplified_script(reading)
     return reading

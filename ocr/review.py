@@ -60,6 +60,7 @@ NON_BLOCKING = frozenset(
         "confirmed_by_second_reading",  # another reading of the same value was surer
         "date_year_confirmed",  # an undone confusion in the year, same year elsewhere
         "name_in_document_script",  # 蒋 read on a traditional form, written back as 蔣
+        "office_in_document_script",  # 委員會 read on a simplified form, written as 委员会
         "name_confirmed_by_reread",  # a sentence name re-read alone, as sure (name_reread.py)
         "name_confirmed_by_characters",  # its weakest character, as sure (name_characters.py)
         "name_confirmed_by_cells",  # each character read alone, as sure (name_reread.py)

@@ -127,6 +127,29 @@ def names_in_simplified_script(reading: Reading) -> int:
     return _respell_names(reading, simplified_spelling)
 
 
+def office_in_simplified_script(reading: Reading) -> bool:
+    """Write the office read with traditional characters in the simplified script of
+    its form (高台县人民委員會 -> 高台县人民委员会, 1956 on).
+
+    PP-OCRv6 answers some simplified glyphs in traditional script, in names
+    (:func:`names_in_simplified_script`) and in the office's printed 委员会 alike; an
+    office's name is ordinary words, so OpenCC's conversion is the spelling. Returns
+    True when rewritten (``office_in_document_script``, not blocking).
+    """
+    from schemas.names import to_simplified
+
+    if not reading.office:
+        return False
+    spelled = to_simplified(reading.office)
+    if spelled == reading.office:
+        return False
+    reading.office = spelled
+    info = reading.fields.get("office")
+    if info is not None:
+        info.issues.append("office_in_document_script")
+    return True
+
+
 def type_from_certificate(certificate_no: str | None) -> str | None:
     """``J…`` marriage, ``L…`` divorce, ``BJ…``/``BL…`` reissue; None for other forms."""
     if not certificate_no:

@@ -117,3 +117,22 @@ def test_an_unsure_birth_date_the_id_contradicts_goes_to_review():
     reading = assess(extract_fields(_replace(two_column_form(), "1980年1月2日", unsure)))
     assert "low_confidence: parties[1].birth_date" in reading.review_reasons
     assert "parties[1].id_number: id_birth_date_mismatch" in reading.review_reasons
+
+
+def test_a_traditional_office_on_a_simplified_form_is_written_in_its_script():
+    # PP-OCRv6 answers 委員會 for the printed 委员会 of a 1956-on form
+    lines = _replace(
+        two_column_form(), "登记机关：高台县民政局", line("登记机关：高台县人民委員會", 200, 900)
+    )
+    reading = assess(extract_fields(lines))
+    assert reading.office == "高台县人民委员会"
+    assert "office_in_document_script" in reading.fields["office"].issues
+    assert reading.review_reasons == []
+
+
+def test_an_office_on_a_traditional_form_stays_as_read():
+    reading = extract_fields(traditional_form())
+    assert reading.traditional
+    assert reading.office is None or "office_in_document_script" not in (
+        reading.fields["office"].issues if "office" in reading.fields else []
+    )
