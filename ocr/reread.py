@@ -145,7 +145,7 @@ def states_printed_facts(reading: Reading, i: int, value: str) -> bool:
     """
     party, check = reading.parties[i], parse_id(value)
     born = reading.fields.get(f"parties[{i}].birth_date")
-    if not check.valid or check.birth_date is None or not party.birth_date or not party.sex:
+    if not party.birth_date or not party.sex:
         return False
     if born is None or "birth_date_from_id" in born.issues:
         return False
@@ -153,12 +153,7 @@ def states_printed_facts(reading: Reading, i: int, value: str) -> bool:
         return False
     # 出生年月 forms print the year and month only: those must match, and the day
     # rests on the two readings that agree
-    printed = party.birth_date
-    return (
-        len(printed) >= 7
-        and check.birth_date.isoformat().startswith(printed)
-        and (check.sex == party.sex)
-    )
+    return V.id_states_birth_date(check, party.birth_date) and check.sex == party.sex
 
 
 @dataclass(frozen=True)

@@ -106,13 +106,7 @@ def stated_by_id(reading: Reading, i: int) -> bool:
         return False
     if "birth_date_from_id" in born.issues or any(x in id_info.issues for x in _UNSETTLED_ID):
         return False
-    check = parse_id(party.id_number)
-    return (
-        check.valid
-        and check.birth_date is not None
-        and len(party.birth_date) >= 7
-        and check.birth_date.isoformat().startswith(party.birth_date)
-    )
+    return V.id_states_birth_date(parse_id(party.id_number), party.birth_date)
 
 
 def outvoted(reading: Reading, key: str, issue: str) -> str:

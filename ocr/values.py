@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from schemas.idnumber import parse_id
+from schemas.idnumber import IdCheck, parse_id
 
 # Characters OCR engines put in place of digits (only applied inside digit runs).
 DIGIT_CONFUSIONS = str.maketrans(
@@ -588,3 +588,17 @@ def clean_office(text: str) -> str | None:
     if len(value) < 3 or not all(is_cjk(ch) or ch in "()（）" for ch in value):
         return None
     return value if _OFFICE_UNIT.search(value) and OFFICE_END.search(value) else None
+
+
+def id_states_birth_date(check: IdCheck, printed: str) -> bool:
+    """True when the valid ID ``check`` states the printed birth date ``printed``.
+
+    At least the year and month must be printed (出生年月 forms give no day); those
+    must match the ID's date.
+    """
+    return (
+        check.valid
+        and check.birth_date is not None
+        and len(printed) >= 7
+        and check.birth_date.isoformat().startswith(printed)
+    )
