@@ -85,6 +85,14 @@ def probe(rec_model: str = "ppocrv6-small") -> str | None:
     return None
 
 
+def _bundled_model(part: str) -> Path:
+    """The model file rapidocr-onnxruntime's own configuration names for ``part``
+    ("Det", "Cls", "Rec"), inside its wheel."""
+    from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH, read_yaml, update_model_path
+
+    return Path(update_model_path(read_yaml(DEFAULT_CFG_PATH))[part]["model_path"])
+
+
 def rec_model_path(model: str) -> Path:
     """The ONNX file of recognition model ``model`` ("ppocrv6-small" | "ppocrv4").
 
@@ -92,9 +100,7 @@ def rec_model_path(model: str) -> Path:
     :class:`ToolUnavailable` naming the install command.
     """
     if model == "ppocrv4":
-        from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH, read_yaml, update_model_path
-
-        return Path(update_model_path(read_yaml(DEFAULT_CFG_PATH))["Rec"]["model_path"])
+        return _bundled_model("Rec")
     if model != "ppocrv6-small":
         raise ValueError(f"unknown recognition model {model!r}")
     spec = importlib.util.find_spec("rapidocr")
@@ -226,10 +232,7 @@ def _use_openvino(ocr: Any, rec_model: Path, cache_dir: Path | None) -> None:
     The detector is the one RapidOCR's own configuration names (inside its wheel);
     the recognizer is ``rec_model``, the file the engine was built with.
     """
-    from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH, read_yaml, update_model_path
-
-    config = update_model_path(read_yaml(DEFAULT_CFG_PATH))
-    ocr.text_det.infer = OpenVinoSession(Path(config["Det"]["model_path"]), cache_dir)
+    ocr.text_det.infer = OpenVinoSession(_bundled_model("Det"), cache_dir)
     ocr.text_rec.session = OpenVinoSession(rec_model, cache_dir)
 
 
