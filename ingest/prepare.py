@@ -85,8 +85,7 @@ def prepare_page(rgb: np.ndarray, scorer: LineScorer | None) -> PreparedPage:
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     gray[paint > 0] = paper_gray
     scale = geometry.analysis_scale(gray.shape)
-    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    mask = geometry.ink_mask(small)
+    mask = _analysis_mask(gray, scale)
     warnings: list[str] = []
 
     skew = geometry.estimate_skew(mask)
@@ -113,9 +112,8 @@ def prepare_page(rgb: np.ndarray, scorer: LineScorer | None) -> PreparedPage:
         # those blobs can crowd the text out of the probe's line candidates
         # (dev2 00029: six junk crops). Only an undecided page is read again, so a
         # decided page's answer never changes.
-        resized = cv2.resize(straight_gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         rotation, orientation_conf = _find_rotation(
-            geometry.ink_mask(resized), straight_gray, scale, scorer
+            _analysis_mask(straight_gray, scale), straight_gray, scale, scorer
         )
     if rotation is None:
         warnings.append(WARN_ORIENTATION)
@@ -138,6 +136,12 @@ def prepare_page(rgb: np.ndarray, scorer: LineScorer | None) -> PreparedPage:
         orientation_confidence=orientation_conf,
         warnings=warnings,
     )
+
+
+def _analysis_mask(gray: np.ndarray, scale: float) -> np.ndarray:
+    """The ink mask of a grey page at the analysis scale (skew and the probe's lines)."""
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return geometry.ink_mask(small)
 
 
 def _straight_seal_masks(seal: SealMasks, skew_deg: float) -> tuple[np.ndarray, ...] | None:
