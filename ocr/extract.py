@@ -46,6 +46,7 @@ from ocr.rules import (
     names_in_document_script,
     names_in_simplified_script,
     office_in_simplified_script,
+    office_place_checked,
     record_type_of,
 )
 from ocr.sentence import read_sentence
@@ -269,4 +270,5 @@ def extract_fields(lines: list[TextLine]) -> Reading:
     if not reading.traditional and reading.era not in (None, "1950-55"):
         names_in_simplified_script(reading)  # a simplified form, by its script and its date
         office_in_simplified_script(reading)
+    office_place_checked(reading, lines)
     return reading

@@ -150,6 +150,26 @@ def office_in_simplified_script(reading: Reading) -> bool:
     return True
 
 
+def office_place_checked(reading: Reading, lines: list[TextLine]) -> bool:
+    """Flag an office whose place the rest of the record names otherwise, one character
+    apart (``高县革命委员会`` where the seal or an address reads ``高台县``): a character
+    of the place was lost or misread (:func:`ocr.office.place_misread`). The office is
+    optional, so the verdict empties it. True when flagged (``office_place_unconfirmed``).
+    """
+    from ocr.office import place_misread
+
+    office = reading.office
+    if not office:
+        return False
+    others = [line.text for line in lines if office not in line.text]
+    if not place_misread(office, others):
+        return False
+    info = reading.fields.get("office")
+    if info is not None:
+        info.issues.append("office_place_unconfirmed")
+    return True
+
+
 def type_from_certificate(certificate_no: str | None) -> str | None:
     """``J…`` marriage, ``L…`` divorce, ``BJ…``/``BL…`` reissue; None for other forms."""
     if not certificate_no:

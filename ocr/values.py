@@ -583,11 +583,23 @@ OFFICE_END = re.compile(
 def clean_office(text: str) -> str | None:
     """An office name such as ``高台县民政局``; None unless 3+ CJK characters naming
     an administrative level (县, 市, 省, 区, 乡, 镇 …) and ending with an agency:
-    ``高台民政局`` lost its 县, ``高台县革命会`` its 委员."""
+    ``高台民政局`` lost its 县, ``高台县革命会`` its 委员. A name read twice keeps its
+    valid copy (:func:`ocr.office.undoubled_office`)."""
+    from ocr.office import undoubled_office
+
     value = _NAME_STRIP.sub("", halfwidth(text)).replace(" ", "")
     if len(value) < 3 or not all(is_cjk(ch) or ch in "()（）" for ch in value):
         return None
-    return value if _OFFICE_UNIT.search(value) and OFFICE_END.search(value) else None
+    single = undoubled_office(value, _valid_office)
+    return single if single is not None and _valid_office(single) else None
+
+
+def _valid_office(value: str) -> bool:
+    """A level, an agency at the end, and only agency words after the last level
+    (``高台县大民委员会``: 人 read 大, :func:`ocr.office.agency_is_known`)."""
+    from ocr.office import agency_is_known
+
+    return bool(_OFFICE_UNIT.search(value) and OFFICE_END.search(value)) and agency_is_known(value)
 
 
 def id_states_birth_date(check: IdCheck, printed: str) -> bool:

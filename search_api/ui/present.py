@@ -82,6 +82,7 @@ ISSUE_LABELS = {
     "name_confirmed_by_characters": "姓名经逐字确认",
     "name_in_document_script": "姓名按原件字体记录",
     "office_in_document_script": "登记机关按原件字体记录",
+    "office_place_unconfirmed": "登记机关地名与本表其他处不符",
     # sex, roles
     "sex_unreadable": "性别无法识别",
     "sex_role_mismatch": "性别与男方/女方不符",
