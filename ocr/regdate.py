@@ -267,10 +267,33 @@ def confirm_by_clean_reading(readings: list[Found]) -> int:
     return confirmed
 
 
+def surest_reading_first(found: list[Found]) -> bool:
+    """When the places of a record read different full dates (``三十日`` on one page at
+    0.999, ``三十一日`` on the other at 1.0), put first the reading the clerk is shown
+    (``ocr.assemble`` keeps the first and flags the conflict): one read as written
+    before one that needed a repair, then the surer. The record goes to review either
+    way; this only chooses the value shown. True when the order changed."""
+    slots = [i for i, f in enumerate(found) if f.key == "registration_date"]
+    readings = [found[i] for i in slots]
+    if len({str(f.value) for f in readings if f.value is not None and len(str(f.value)) == 10}) < 2:
+        return False
+
+    def rank(f: Found) -> tuple[bool, bool, float]:
+        full = f.value is not None and len(str(f.value)) == 10
+        repaired = any(i in f.issues for i in (*_OWN_REPAIRS, "date_year_from_certificate"))
+        return (not full, repaired, -f.confidence)
+
+    ordered = sorted(readings, key=rank)
+    for i, f in zip(slots, ordered, strict=True):
+        found[i] = f
+    return ordered != readings
+
+
 def reconcile_registration_dates(found: list[Found], cert_year: str | None) -> None:
     """Flag full readings that an unreadable labelled date contradicts; repair a year
     one edit away from the certificate's (read or unreadable date), flagged for review;
-    confirm a repaired reading that another place reads as written."""
+    confirm a repaired reading that another place reads as written; show the surest
+    of conflicting readings first (:func:`surest_reading_first`)."""
     readings = [f for f in found if f.key == "registration_date"]
     _complete_partials(readings)
     confirm_by_clean_reading(readings)
@@ -295,3 +318,4 @@ def reconcile_registration_dates(found: list[Found], cert_year: str | None) -> N
                 reading.confidence = reading.segment.confidence
                 reading.issues.append("date_year_from_certificate")
                 return
+    surest_reading_first(found)

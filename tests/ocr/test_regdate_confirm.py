@@ -47,7 +47,10 @@ def test_a_clean_reading_of_another_date_confirms_nothing():
     reading = assess(extract_fields(_certificate("九五三年三月十二日", "一九五三年三月二十二日")))
     reasons = [r for r in reading.review_reasons if "registration_date" in r]
     assert "registration_date: conflicting_values" in reasons
-    assert "registration_date: date_year_normalized" in reasons
+    # the reading read as written is the one shown (surest_reading_first); neither
+    # is confirmed by the other
+    assert reading.registration_date == "1953-03-22"
+    assert "confirmed_by_second_reading" not in reading.fields["registration_date"].issues
 
 
 def test_two_repaired_readings_do_not_confirm_each_other():
@@ -76,3 +79,30 @@ def test_a_date_a_whole_line_below_its_label_is_not_taken_for_it():
     reading = assess(extract_fields(_review_form(1836)))  # 4 of 40 px: the next row
     assert reading.registration_date is None
     assert "missing: registration_date" in reading.review_reasons
+
+
+def test_of_two_conflicting_places_the_surer_reading_is_shown():
+    # page 0's sign-off lost a numeral of the day at 0.93; page 1 reads it whole at 0.999
+    lines = _certificate("一九五三年三月二十二日", "一九五三年三月十二日", conf1=0.999)
+    lines[-3] = lines[-3].model_copy(update={"confidence": 0.93})
+    reading = assess(extract_fields(lines))
+    assert reading.registration_date == "1953-03-12"
+    assert "registration_date: conflicting_values" in reading.review_reasons
+
+
+def test_a_repaired_reading_is_not_shown_before_one_read_as_written():
+    # the lost leading 一 (a repair) is surer than the other page, which is read as
+    # written: the one read as written is shown; both disagree, so review
+    reading = assess(
+        extract_fields(_certificate("九五三年三月十二日", "一九五三年五月十二日", 0.95))
+    )
+    assert reading.registration_date == "1953-05-12"
+    assert "registration_date: conflicting_values" in reading.review_reasons
+
+
+def test_agreeing_places_keep_their_reading_order():
+    lines = _certificate("一九五三年三月十二日", "一九五三年三月十二日", conf1=0.999)
+    reading = assess(extract_fields(lines))
+    assert reading.registration_date == "1953-03-12"
+    assert reading.fields["registration_date"].page == 0
+    assert not [r for r in reading.review_reasons if "registration_date" in r]
