@@ -27,10 +27,12 @@ from ocr import values as V
 from ocr.crops import clip
 from ocr.engine import OcrEngine
 from ocr.id_cells import read_cells
+from ocr.id_missing import missing_id_box
 from ocr.id_rules import inpaint_rules, ruleless_versions, strokes_cross_rules
 from ocr.result import Reading
 from ocr.review import min_confidence
 from schemas.idnumber import parse_id
+from schemas.model import FieldInfo
 
 _RETRY_ISSUES = ("id_number_unreadable", "id_bad_length")
 # A value read whole but invalid: a speck read as a mark inside it may have split
@@ -111,7 +113,7 @@ def _valid_ids(text: str) -> set[str]:
             if in_run and size == 18:
                 break  # 15 of a valid 18 digits (``221987…``) are no reading of their own
     if not found:
-        found = _valid_without_specks(joined)
+        found = _valid_without_specks(joined) or _fifteen_without_specks(joined)
     return found
 
 
@@ -133,6 +135,29 @@ def _valid_without_specks(joined: str) -> set[str]:
         for start in range(len(run) - 17):
             window = run[start : start + 18]
             out |= {v.printed for v in V.find_ids(window) if v.valid and len(v.printed) == 18}
+    return out
+
+
+# A scanner speck read as a dot between two digits of a 15-digit row
+# (``620722580823.543``); strike marks (``=``, ``≥``: a corrected digit) are not specks.
+_DOT = "[.,:;'`·・。，、]"
+_DOTTED_RUN = re.compile(rf"[0-9](?:{_DOT}?[0-9])+")
+
+
+def _fifteen_without_specks(joined: str) -> set[str]:
+    """15-digit IDs left once dots read between two digits are dropped.
+
+    Only a run of exactly 15 digits with one dot at most between two of them: a
+    dot read in place of a digit leaves 14, and no window of a longer run is
+    taken. Without a check character, such a value is still confirmed only by two
+    sources and the printed facts (``reread_ids``).
+    """
+    digits = joined.translate(V.DIGIT_CONFUSIONS)
+    out: set[str] = set()
+    for run in _DOTTED_RUN.findall(digits):
+        bare = re.sub(_DOT, "", run)
+        if bare != run and len(bare) == 15:
+            out |= {v.printed for v in V.find_ids(bare) if v.valid and len(v.printed) == 15}
     return out
 
 
@@ -282,6 +307,72 @@ def kept_detection(strip: np.ndarray, engine: OcrEngine) -> RowReading:
     return RowReading("kept", frozenset(_valid_ids(text)), conf)
 
 
+def _row_readings(
+    page: np.ndarray, crops: list[np.ndarray], bbox: list[int], engine: OcrEngine
+) -> list[RowReading]:
+    """The row read by every source in turn until one settles it (``reread_ids``)."""
+    texts = engine.recognize_lines([remove_vertical_rules(c) for c in crops] + [crops[0]])
+    readings = [RowReading("row", frozenset(_valid_ids(text)), conf) for text, conf in texts]
+    if not _settled(readings):
+        cells, conf = read_cells(page, bbox, engine)
+        ids = frozenset(_valid_ids(cells)) if cells else frozenset()
+        readings.append(RowReading("cells", ids, conf))
+    if not _settled(readings):
+        readings += kept_row_readings(crops, engine)
+    if not _settled(readings):
+        text, conf = detected_row(remove_vertical_rules(crops[1]), engine)
+        readings.append(RowReading("detected", frozenset(_valid_ids(text)), conf))
+    if not _settled(readings):
+        readings.append(kept_detection(crops[1], engine))
+    return readings
+
+
+def _take(reading: Reading, i: int, info: FieldInfo, readings: list[RowReading]) -> bool:
+    """Set party ``i``'s ID from the readings' choice, flagged as a re-read; False
+    when they give none (or the other party's number)."""
+    chosen = choose_id(readings)
+    if chosen is None:
+        return False
+    value, confidence, sources = chosen
+    if any(p.id_number == value for j, p in enumerate(reading.parties) if j != i):
+        return False  # the other spouse's number, read again
+    reading.parties[i].id_number = value
+    dropped = _RETRY_ISSUES + _INVALID_ISSUES
+    info.issues = [i for i in info.issues if i not in dropped] + ["id_reread"]
+    if len(value) == 15:
+        # the region must be a listed one: nothing else on the form states it
+        confirmed = (
+            sources >= 2
+            and states_printed_facts(reading, i, value)
+            and not parse_id(value).warnings
+        )
+        info.issues.append("confirmed_by_second_reading" if confirmed else "id_reread_unconfirmed")
+        if confirmed:
+            confidence = agreeing_confidence(readings, value)
+    info.confidence = round(confidence, 4)
+    return True
+
+
+def _read_missing(reading: Reading, i: int, pages: list[np.ndarray], engine: OcrEngine) -> bool:
+    """Party ``i``'s ID read from the box its label gives (``ocr.id_missing``) when
+    extraction found no value at all; the field is added only when a value is read."""
+    for index, page in enumerate(pages):
+        box = missing_id_box(reading, i, page.shape[1])
+        if box is None or box.page != index:
+            continue
+        bbox = box.bbox(page.shape[1])
+        x, y, w, h = bbox
+        crops = [clip(page, x, y - int(h * m), x + w, y + h + int(h * m)) for m in (0.25, 0.5)]
+        if not crops[0].size:
+            return False
+        info = FieldInfo(confidence=0.0, page=index, bbox=bbox, issues=[], source="ocr")
+        if not _take(reading, i, info, _row_readings(page, crops, bbox, engine)):
+            return False
+        reading.fields[f"parties[{i}].id_number"] = info
+        return True
+    return False
+
+
 def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> int:
     """Re-read unreadable ID fields from their whole row; returns how many were recovered.
 
@@ -293,12 +384,17 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
     its rules inpainted (``kept_detection``). A 15-digit re-read is confirmed
     (``confirmed_by_second_reading``) only when two of these sources read it and
     the ID states the printed birth date and sex of its party; otherwise it stays
-    ``id_reread_unconfirmed`` (review).
+    ``id_reread_unconfirmed`` (review). A party whose ID extraction found no value
+    for at all is read the same way from the box its label gives
+    (``ocr.id_missing``).
     """
     recovered = 0
     for i, party in enumerate(reading.parties):
         key = f"parties[{i}].id_number"
         info = reading.fields.get(key)
+        if info is None and party.id_number is None:
+            recovered += _read_missing(reading, i, pages, engine)
+            continue
         if info is None or info.bbox is None or info.page is None or info.page >= len(pages):
             continue
         invalid = party.id_number is not None and any(i in info.issues for i in _INVALID_ISSUES)
@@ -309,38 +405,5 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
         crops = [cut(page, info.bbox, margin) for margin in (0.25, 0.5)]
         if not crops[0].size:
             continue
-        texts = engine.recognize_lines([remove_vertical_rules(c) for c in crops] + [crops[0]])
-        readings = [RowReading("row", frozenset(_valid_ids(text)), conf) for text, conf in texts]
-        if not _settled(readings):
-            cells, conf = read_cells(page, info.bbox, engine)
-            ids = frozenset(_valid_ids(cells)) if cells else frozenset()
-            readings.append(RowReading("cells", ids, conf))
-        if not _settled(readings):
-            readings += kept_row_readings(crops, engine)
-        if not _settled(readings):
-            text, conf = detected_row(remove_vertical_rules(crops[1]), engine)
-            readings.append(RowReading("detected", frozenset(_valid_ids(text)), conf))
-        if not _settled(readings):
-            readings.append(kept_detection(crops[1], engine))
-        chosen = choose_id(readings)
-        if chosen is None:
-            continue
-        value, confidence, sources = chosen
-        party.id_number = value
-        dropped = _RETRY_ISSUES + _INVALID_ISSUES
-        info.issues = [i for i in info.issues if i not in dropped] + ["id_reread"]
-        if len(value) == 15:
-            # the region must be a listed one: nothing else on the form states it
-            confirmed = (
-                sources >= 2
-                and states_printed_facts(reading, i, value)
-                and not parse_id(value).warnings
-            )
-            info.issues.append(
-                "confirmed_by_second_reading" if confirmed else "id_reread_unconfirmed"
-            )
-            if confirmed:
-                confidence = agreeing_confidence(readings, value)
-        info.confidence = round(confidence, 4)
-        recovered += 1
+        recovered += _take(reading, i, info, _row_readings(page, crops, info.bbox, engine))
     return recovered

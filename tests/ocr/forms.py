@@ -168,3 +168,30 @@ def sentence_printed_as(lines: list[TextLine], name: str, printed: str) -> list[
         else ln
         for ln in lines
     ]
+
+
+def shared_label_table(husband_id: str | None, wife_id: str | None) -> list[TextLine]:
+    """A 1990s application form: one row label for both spouses (``公民身份号码``
+    left of the 男方 | 女方 columns); an ID given as None is not in the lines."""
+    lines = [
+        line("结婚登记申请书", 700, 60),
+        line("结婚证号：(95)高民婚字第219号", 200, 160),
+        line("项目", 200, 260),
+        line("男方", 700, 260),
+        line("女方", 1300, 260),
+        line("姓名", 200, 340),
+        line("张建国", 700, 340),
+        line("李秀英", 1300, 340),
+        line("性别", 200, 420),
+        line("男", 700, 420),
+        line("女", 1300, 420),
+        line("出生年月", 200, 500),
+        line("1958年10月", 700, 500),
+        line("1963年5月", 1300, 500),
+        line("公民身份号码", 200, 580),
+        line("登记日期：1995年3月27日", 700, 800),
+    ]
+    for value, x in ((husband_id, 700), (wife_id, 1300)):
+        if value is not None:
+            lines.append(line(value, x, 580))
+    return lines

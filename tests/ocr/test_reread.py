@@ -47,6 +47,12 @@ def test_tall_rules_are_painted_out_and_short_strokes_kept():
         (HUSBAND_ID[:2] + "=" + HUSBAND_ID[2:-1] + " " + HUSBAND_ID[-1], {HUSBAND_ID}),
         (HUSBAND_ID[:2] + "年" + HUSBAND_ID[3:], set()),  # a character in place of a digit
         (FIFTEEN[:4] + "#" + FIFTEEN[4:], set()),  # 15 digits: no check character to confirm
+        (FIFTEEN[:12] + "." + FIFTEEN[12:], {FIFTEEN}),  # a speck read as a dot between digits
+        (FIFTEEN[:1] + "·" + FIFTEEN[1:], {FIFTEEN}),
+        (FIFTEEN[:12] + "=" + FIFTEEN[12:], set()),  # a strike mark: a corrected digit
+        (FIFTEEN[:12] + "." + FIFTEEN[13:], set()),  # a dot in place of a digit: 14 left
+        ("1" + FIFTEEN[:12] + "." + FIFTEEN[12:] + "1", set()),  # no window of a longer run
+        (FIFTEEN[:6] + ".." + FIFTEEN[6:], set()),  # two marks in one gap: no speck
         # an 18-digit row with one digit read as two: no 15 of its digits are an ID
         ("6 2 0 7 2 2 1 9 7 13 0 5 0 6 1 2 3 65", set()),
     ],
@@ -136,3 +142,32 @@ def test_a_strip_is_laid_on_a_sheet_detection_does_not_blow_up():
 )
 def test_agreeing_confidence(readings, expected):
     assert agreeing_confidence(readings, FIFTEEN) == pytest.approx(expected)
+
+
+@pytest.mark.slow
+def test_a_fifteen_digit_row_with_a_speck_between_two_digits_is_read(engines):
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.ocr.conftest import FONT
+
+    image = Image.new("RGB", (1400, 160), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 40)
+    draw.text((20, 50), "身份证号", fill="black", font=font)
+    # a speck in a gap the scan opened between the 12th and 13th digits (read ``.``)
+    draw.text((220, 50), FIFTEEN[:12], fill="black", font=font)
+    gap = draw.textbbox((220, 50), FIFTEEN[:12], font=font)[2]
+    bottom = draw.textbbox((220, 50), FIFTEEN, font=font)[3]
+    draw.text((gap + 14, 50), FIFTEEN[12:], fill="black", font=font)
+    draw.ellipse((gap + 5, bottom - 10, gap + 10, bottom - 5), fill="black")
+    page = np.ascontiguousarray(np.array(image)[:, :, ::-1])
+    reading = Reading(
+        parties=[Party(role="husband", sex="M", birth_date="1970-09-12"), Party(role="wife")]
+    )
+    reading.fields["parties[0].id_number"] = FieldInfo(
+        confidence=0.0, page=0, bbox=[220, 50, 400, 40], issues=["id_number_unreadable"]
+    )
+    assert reread_ids(reading, [page], engines["rapidocr"]) == 1
+    assert reading.parties[0].id_number == FIFTEEN
+    issues = reading.fields["parties[0].id_number"].issues
+    assert "id_reread" in issues and "id_number_unreadable" not in issues
