@@ -53,6 +53,7 @@ def _worker_main(conn: Connection, settings: Settings, engine_name: str) -> None
     os.environ["OMP_NUM_THREADS"] = "1"
     from ingest.document import Readers, process_document
     from ingest.loading import Image  # noqa: F401  (decoder import before the first task)
+    from ingest.memory import release_engine_memory
     from ocr import get_engine, other_engine_name
 
     try:
@@ -76,6 +77,9 @@ def _worker_main(conn: Connection, settings: Settings, engine_name: str) -> None
         if task is None:
             break
         conn.send(("done", process_document(task, readers, settings)))
+        # While the parent commits: the buffers of this document's largest page would
+        # otherwise stay resident into the next document (docs/ocr.md, session 16).
+        release_engine_memory(engine, second)
     engine.close()
     if second is not None:
         second.close()
