@@ -6,8 +6,9 @@ A fresh synth batch (not timed) goes through ``ingest.run_batch`` into a fresh
 data home: intake, rasterize, prepare, OCR + extraction (with the second-opinion
 engine when the settings ask for it), access JPEGs, and the commit of both
 preservation copies. Wall time gives pages/min; the stage times are summed over
-the workers (seconds of work per page). A sampler thread reads the RSS of every
-child process (the workers) with psutil every 0.2 s and keeps each one's peak.
+the workers (seconds of work per page). A sampler thread reads, every 0.2 s, each
+child process's (the workers') kernel high-water mark of resident memory (``VmHWM``:
+no short peak between two samples is missed) and its CPU time.
 The load average is printed beside the numbers: on a shared machine it says how
 much of the CPU the run really had. Before the timed run one engine is built in a
 separate process (not timed) so that the data home holds the compiled OCR models,
@@ -39,7 +40,7 @@ TARGET_RSS_GB = 1.5
 
 
 class RssSampler(threading.Thread):
-    """Peak resident memory of each child process of this one (the ingest workers)."""
+    """Peak resident memory (VmHWM) of each child process of this one (the ingest workers)."""
 
     def __init__(self, interval: float = 0.2):
         super().__init__(daemon=True)
@@ -53,7 +54,7 @@ class RssSampler(threading.Thread):
         while not self._stop_event.is_set():
             for child in me.children(recursive=True):
                 try:
-                    rss = child.memory_info().rss
+                    rss = peak_rss(child)
                     times = child.cpu_times()
                 except psutil.Error:
                     continue
@@ -64,6 +65,23 @@ class RssSampler(threading.Thread):
     def stop(self) -> None:
         self._stop_event.set()
         self.join()
+
+
+def peak_rss(process: psutil.Process) -> int:
+    """Bytes of the process's peak resident memory so far (Linux ``VmHWM``).
+
+    A sample of the current RSS every 0.2 s misses short peaks (one page's detection
+    buffers live for well under a second); the kernel's high-water mark does not.
+    Without /proc (not Linux), the current RSS.
+    """
+    try:
+        with open(f"/proc/{process.pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return process.memory_info().rss
 
 
 def _build_engine(settings, engine: str) -> None:
