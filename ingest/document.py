@@ -135,6 +135,7 @@ def _run_stages(task: Task, readers: Readers, settings: Settings, result: Docume
             raise
         loaded += pages
         origins += [(ref, index) for index in range(len(pages))]
+        del pages  # ``loaded`` alone holds the pages: each goes once prepared
         if len(loaded) > settings.max_pages:
             raise InputRejected(
                 f"The record has more than {settings.max_pages} pages: check the page files "
@@ -144,20 +145,69 @@ def _run_stages(task: Task, readers: Readers, settings: Settings, result: Docume
     result.pages = len(loaded)
     _timed(result, "load", started)
 
-    started = time.perf_counter()
     scorer = readers.line_scorer()
-    prepared = [prepare_page(page.image, scorer) for page in loaded]
-    _timed(result, "prepare", started)
+    seen: list[SeenPage] = []
+    assets: list[PageAssets] = []
+    ocr_images: list[np.ndarray] = []
+    # Page by page: prepare, then make the access JPEGs and note what the record needs
+    # of the colour pages, then let the scan and the colour page go. Only the pages the
+    # engines read stay through OCR (two full-size copies a page less at the peak, same
+    # bytes: docs/ocr.md "Memory and speed, session 16").
+    while loaded:
+        page = loaded.pop(0)
+        started = time.perf_counter()
+        prep = prepare_page(page.image, scorer)
+        _timed(result, "prepare", started)
+        started = time.perf_counter()
+        assets.append(page_assets(page, prep))
+        seen.append(seen_page(page, prep))
+        ocr_images.append(prep.ocr_image)
+        del page, prep
+        _timed(result, "assets", started)
 
     started = time.perf_counter()
-    reading = readers.read([p.ocr_image for p in prepared])
+    reading = readers.read(ocr_images)
+    del ocr_images
     _timed(result, "read", started)
 
     started = time.perf_counter()
-    result.record = build_record(task, origins, loaded, prepared, reading)
-    result.assets = [page_assets(orig, prep) for orig, prep in zip(loaded, prepared, strict=True)]
+    result.record = record_from(task, origins, seen, reading)
+    result.assets = assets
     result.lines = list(reading.lines)
     _timed(result, "assets", started)
+
+
+@dataclass(frozen=True)
+class SeenPage:
+    """What the catalog record needs of one prepared page, without its pixels."""
+
+    dpi: int
+    dpi_estimated: bool
+    rotation: int
+    skew_deg: float
+    width: int
+    height: int
+    warnings: tuple[str, ...]  # preparation's, then blank page or blur
+
+
+def seen_page(original: LoadedPage, prepared: PreparedPage) -> SeenPage:
+    """Geometry and image checks of one page (blank, blur) for :func:`record_from`."""
+    warnings = list(prepared.warnings)
+    if is_blank(prepared.image):
+        warnings.append("blank_page")
+    else:
+        gray = cv2.cvtColor(prepared.ocr_image, cv2.COLOR_RGB2GRAY)
+        warnings += quality.blur_warnings(gray, original.dpi)
+    height, width = prepared.image.shape[:2]
+    return SeenPage(
+        dpi=original.dpi,
+        dpi_estimated=original.dpi_estimated,
+        rotation=prepared.rotation,
+        skew_deg=prepared.skew_deg,
+        width=width,
+        height=height,
+        warnings=tuple(warnings),
+    )
 
 
 def build_record(
@@ -168,33 +218,33 @@ def build_record(
     reading,
 ) -> Record:
     """The catalog record: fields from the reading, geometry and checks from preparation."""
+    seen = [seen_page(orig, prep) for orig, prep in zip(loaded, prepared, strict=True)]
+    return record_from(task, origins, seen, reading)
+
+
+def record_from(
+    task: Task, origins: list[tuple[SourceRef, int]], seen: list[SeenPage], reading
+) -> Record:
+    """:func:`build_record` from pages already seen (their pixels may be gone)."""
     year = _year(reading.registration_date)
     pages: list[Page] = []
     reasons = list(reading.review_reasons)
-    for index, (orig, prep, (ref, page_index)) in enumerate(
-        zip(loaded, prepared, origins, strict=True)
-    ):
-        warnings = list(prep.warnings)
-        gray = cv2.cvtColor(prep.ocr_image, cv2.COLOR_RGB2GRAY)
-        if is_blank(prep.image):
-            warnings.append("blank_page")
-        else:
-            warnings += quality.blur_warnings(gray, orig.dpi)
-        warnings += quality.resolution_warnings(orig.dpi, year)
-        if orig.dpi_estimated:
+    for index, (page, (ref, page_index)) in enumerate(zip(seen, origins, strict=True)):
+        warnings = list(page.warnings)
+        warnings += quality.resolution_warnings(page.dpi, year)
+        if page.dpi_estimated:
             warnings.append("dpi_not_stated")
         reasons += [f"{w} (page {index + 1})" for w in warnings if w != "dpi_not_stated"]
-        height, width = prep.image.shape[:2]
         pages.append(
             Page(
                 source=ref.relpath,
                 page_index=page_index,
                 sha256=ref.sha256,
-                rotation=prep.rotation,  # type: ignore[arg-type]
-                skew_deg=prep.skew_deg,
-                dpi=orig.dpi,
-                width=width,
-                height=height,
+                rotation=page.rotation,  # type: ignore[arg-type]
+                skew_deg=page.skew_deg,
+                dpi=page.dpi,
+                width=page.width,
+                height=page.height,
                 warnings=warnings,
             )
         )

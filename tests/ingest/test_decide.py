@@ -102,3 +102,16 @@ def test_rescan_list_guards_against_spreadsheet_formulas_and_lists_page_files() 
     assert rows[1][0] == "'=HYPERLINK(x).png"
     assert [r[0] for r in rows[2:]] == ["r-p1.png", "r-p2.png"]
     assert rows[2][2] == "'-bad"
+
+
+def test_a_seen_page_keeps_what_the_record_needs_without_the_pixels() -> None:
+    from ingest.document import record_from, seen_page
+
+    blank = np.full((3508, 2480, 3), 250, np.uint8)  # A4 at 300 dpi, portrait
+    seen = seen_page(LoadedPage(blank, 300, True), _prepared(blank, []))
+    assert (seen.width, seen.height, seen.dpi, seen.dpi_estimated) == (2480, 3508, 300, True)
+    assert seen.warnings == ("blank_page",)
+    record = record_from(_task(), [(_task().files[0], 0)], [seen], _reading())
+    assert record.pages[0].warnings == ["blank_page", "dpi_not_stated"]
+    assert record.review_reasons == ["blank_page (page 1)"]  # dpi_not_stated is no reason
+    assert record.status == RecordStatus.NEEDS_REVIEW
