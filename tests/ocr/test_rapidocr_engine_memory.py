@@ -52,3 +52,21 @@ def test_an_engine_reads_a_page_the_same_after_giving_its_buffers_back(tmp_path)
     assert first == again
     assert "王秀英" in "".join(t for t, _, _ in first)
     assert "2005年3月12日" in "".join(t for t, _, _ in first).replace(" ", "")
+
+
+@pytest.mark.slow
+def test_a_batch_read_one_crop_at_a_time_is_bit_for_bit_openvinos_batch_output(tmp_path):
+    from ocr.rapidocr_engine import rec_model_path
+
+    session = OpenVinoSession(rec_model_path("ppocrv6-small"), tmp_path / "openvino")
+    rng = np.random.default_rng(16)
+    # Six crops padded to one width, as RapidOCR's recognizer sends them: the narrow
+    # ones end in zero padding.
+    batch = np.clip(rng.standard_normal((6, 3, 48, 960)), -1, 1).astype(np.float32)
+    batch[3:, :, :, 480:] = 0.0
+    whole = session._model.create_infer_request().infer({0: batch})[session._output]
+    [ours] = session(batch)
+    assert ours.shape == whole.shape == (6, 120, 18710)  # 960 px / 8 frames, 18,710 classes
+    assert np.array_equal(ours, whole)
+    [single] = session(batch[:1])  # a batch of one goes through unchanged
+    assert np.array_equal(single, whole[:1])
