@@ -11,6 +11,7 @@ from ocr.engine import OcrEngine
 from ocr.extract import extract_fields
 from ocr.name_characters import confirm_names_by_characters
 from ocr.name_evidence import flag_unsure_names
+from ocr.name_lost import flag_lost_characters
 from ocr.name_reread import reread_names
 from ocr.reread import reread_ids
 from ocr.result import Reading
@@ -57,6 +58,7 @@ def read_record(
     reread_names(reading, pages, engine)
     confirm_names_by_characters(reading, pages, engine)
     flag_unsure_names(reading, pages, engine)
+    flag_lost_characters(reading, pages, engine)
     if second_opinion is not None:
         apply_second_opinion(reading, pages, second_opinion)
     assess(reading)
