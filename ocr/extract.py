@@ -59,6 +59,10 @@ def _parse_date(text: str) -> tuple[Any, list[str]] | None:
     if not found:
         return None
     d = found[0]
+    later = V.completed_later(text, d)
+    if later is not None:
+        # a struck-out date and its correction: the correction, for a clerk to check
+        return later.iso, ["date_struck_out_before"]
     if d.year_only_normalized:
         return d.iso, ["date_year_normalized"]
     return d.iso, (["date_digits_normalized"] if d.normalized else [])

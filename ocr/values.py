@@ -236,6 +236,24 @@ def _glued_dates(text: str) -> list[DateValue]:
     return found
 
 
+def completed_later(text: str, first: DateValue) -> DateValue | None:
+    """The same year and month as ``first`` (a date read without its day), written
+    again later in ``text`` WITH a day: ``1974.9李241974.9.24``, a struck-out date
+    and its correction in one cell, where the first reading stopped at the strike.
+    None when ``first`` has its day or nothing later completes it."""
+    if len(first.iso) != 7:
+        return None
+    text = halfwidth(text)
+    year, month = first.iso[:4], int(first.iso[5:7])
+    pattern = rf"{year}\s*[.\-/年]\s*0?{month}\s*[.\-/月]\s*(\d{{1,2}})(?!\d)"
+    for m in re.finditer(pattern, text[first.end :]):
+        day = int(m.group(1))
+        if _real_date(int(year), month, day):
+            start = first.end + m.start()
+            return DateValue(_iso(int(year), month, day), start, first.end + m.end())
+    return None
+
+
 def find_dates(text: str) -> list[DateValue]:
     """Every real calendar date written in ``text`` (Arabic or Chinese numerals)."""
     text = halfwidth(text)

@@ -302,3 +302,15 @@ def test_a_stray_dot_after_the_sex_label_leaves_the_value_beside_it():
     lines = [line("·男", 1080, 480) if ln.text == "男" else ln for ln in lines]
     husband, wife = extract_fields(lines).parties
     assert (husband.sex, wife.sex) == ("M", "F")
+
+
+def test_a_struck_out_birth_date_gives_its_correction_and_goes_to_review():
+    lines = [
+        ln.model_copy(update={"text": "1980.1李21980.1.2"}) if ln.text == "1980年1月2日" else ln
+        for ln in two_column_form()
+    ]
+    reading = assess(extract_fields(lines))
+    assert reading.parties[1].birth_date == "1980-01-02"
+    assert "date_struck_out_before" in reading.fields["parties[1].birth_date"].issues
+    assert "parties[1].birth_date: date_struck_out_before" in reading.review_reasons
+    assert reading.parties[0].birth_date == "1978-05-06"  # the other spouse's, untouched

@@ -104,3 +104,28 @@ def test_a_speck_inside_a_day_never_leaves_its_first_digit_as_the_day():
     # a speck after a whole day is no part of it
     (found,) = V.find_dates("2024-05-27.")
     assert (found.iso, found.normalized) == ("2024-05-27", False)
+
+
+def test_a_struck_out_date_and_its_correction_in_one_cell_give_the_correction():
+    # 1974.9.24 struck through and written again beside it; the strike turned the
+    # first day into 李 and the reading stopped at the year and month
+    text = "1974.9李241974.9.24"
+    (first,) = V.find_dates(text)
+    assert first.iso == "1974-09"
+    later = V.completed_later(text, first)
+    assert later is not None and later.iso == "1974-09-24"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1974.9",  # a year-month form: nothing later
+        "1974.9.24",  # already whole
+        "1974.9李241975.9.24",  # a later date of another year completes nothing
+        "1974.9李24 1974.9.31",  # no 31 September
+        "1974.9李24 1974.9.245",  # a day of three digits is no day
+    ],
+)
+def test_only_a_later_whole_date_of_the_same_month_completes_one(text):
+    first = V.find_dates(text)[0]
+    assert V.completed_later(text, first) is None
