@@ -23,18 +23,17 @@ import logging
 
 import numpy as np
 
-from ocr.crops import clip
 from ocr.engine import OcrEngine
 from ocr.layout import is_vertical
 from ocr.name_characters import holding_line
+from ocr.name_reread import CROP_MARGINS, margin_crop
 from ocr.result import Reading
 from schemas.names import is_cjk, simplify_name
 
 log = logging.getLogger("marriage_archive.ocr")
 
-# The re-read crop's margin left and right, in line heights (name_reread's wide crop).
-WIDE_MARGIN = 0.9
-VERTICAL_MARGIN = 0.2
+# The re-read crop's margin left and right, in line heights: name_reread's wide crop.
+WIDE_MARGIN = CROP_MARGINS[-1]
 # Characters the line may show after a name before its next word: brackets,
 # commas, spaces, a dot.
 _PUNCTUATION = set("（()），,、。.：:；; ·\"'“”")
@@ -84,9 +83,7 @@ def flag_lost_characters(reading: Reading, pages: list[np.ndarray], engine: OcrE
         line = holding_line(reading.lines, info.page, info.bbox, name)
         if line is None:
             continue
-        x, y, w, h = info.bbox
-        pad, dy = round(WIDE_MARGIN * h), round(VERTICAL_MARGIN * h)
-        crop = clip(pages[info.page], x - pad, y - dy, x + w + pad, y + h + dy)
+        crop = margin_crop(pages[info.page], info.bbox, WIDE_MARGIN)
         if crop.shape[0] >= 4 and crop.shape[1] >= 4:
             todo.append((i, name, line.text, crop))
     if not todo:

@@ -64,14 +64,16 @@ def name_crops(page: np.ndarray, bbox: list[int], name: str) -> list[np.ndarray]
             return []
         blank = np.full((rows, max(4, w // 4), *page.shape[2:]), 255, dtype=page.dtype)
         return [np.hstack([blank, *(c[:rows] for c in cells), blank])]
-    crops = []
-    top, bottom = y - round(VERTICAL_MARGIN * h), y + h + round(VERTICAL_MARGIN * h)
-    for margin in CROP_MARGINS:
-        pad = round(margin * h)
-        crop = clip(page, x - pad, top, x + w + pad, bottom)
-        if crop.shape[0] >= 4 and crop.shape[1] >= 4:
-            crops.append(crop)
-    return crops
+    crops = [margin_crop(page, bbox, margin) for margin in CROP_MARGINS]
+    return [crop for crop in crops if crop.shape[0] >= 4 and crop.shape[1] >= 4]
+
+
+def margin_crop(page: np.ndarray, bbox: list[int], margin: float) -> np.ndarray:
+    """A horizontal name box widened by ``margin`` line heights each side and
+    ``VERTICAL_MARGIN`` of its height above and below (clipped to the page)."""
+    x, y, w, h = bbox
+    pad, dy = round(margin * h), round(VERTICAL_MARGIN * h)
+    return clip(page, x - pad, y - dy, x + w + pad, y + h + dy)
 
 
 def holds_name(text: str, name: str) -> bool:

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-# The administrative level an office names (as in ocr/values.py's clean_office).
-_UNIT = re.compile(r"[省市县縣区區旗州盟乡鄉镇鎮]|街道")
+from ocr.values import OFFICE_UNIT
+
 # The words an agency's name is made of after its place (both scripts): a people's
 # or revolutionary committee, a government, a civil-affairs bureau, section or
 # desk, a marriage registry, a sub-district office, a commune's administration.
@@ -51,7 +51,7 @@ def agency_is_known(office: str) -> bool:
     words (``高台县人民委员会``: 人民 委员会); False for ``高台县大民委员会`` (大民 is
     no word of an agency: 人 misread), one that repeats a word (``高台县人民委员会委员会``)
     or one naming no unit."""
-    units = list(_UNIT.finditer(office))
+    units = list(OFFICE_UNIT.finditer(office))
     if not units:
         return False
     agency = office[units[-1].end() :]
@@ -97,7 +97,7 @@ def undoubled_office(text: str, valid: Callable[[str], bool]) -> str | None:
 def _places(office: str) -> list[str]:
     """The places an office names, up to each of its units (``甘肃省高台县民政局`` ->
     ``甘肃省``, ``甘肃省高台县``)."""
-    return [office[: m.end()] for m in _UNIT.finditer(office)]
+    return [office[: m.end()] for m in OFFICE_UNIT.finditer(office)]
 
 
 def place_misread(office: str, other_texts: list[str]) -> bool:

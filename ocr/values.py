@@ -592,7 +592,7 @@ def clean_ethnicity(text: str) -> str | None:
 # district, banner, township …) before the agency: 高台县民政局, not 高台民政局;
 # and ends with the agency: a government, civil-affairs bureau or section,
 # (revolutionary, people's) committee, registry or sub-district office.
-_OFFICE_UNIT = re.compile(r"[省市县縣区區旗州盟乡鄉镇鎮]|街道")
+OFFICE_UNIT = re.compile(r"[省市县縣区區旗州盟乡鄉镇鎮]|街道")
 OFFICE_END = re.compile(
     r"(?:政府|民政局|民政科|民政股|委员会|委員會|登记处|登記處|办事处|辦事處|公所)$"
 )
@@ -617,7 +617,7 @@ def _valid_office(value: str) -> bool:
     (``高台县大民委员会``: 人 read 大, :func:`ocr.office.agency_is_known`)."""
     from ocr.office import agency_is_known
 
-    return bool(_OFFICE_UNIT.search(value) and OFFICE_END.search(value)) and agency_is_known(value)
+    return bool(OFFICE_UNIT.search(value) and OFFICE_END.search(value)) and agency_is_known(value)
 
 
 def id_states_birth_date(check: IdCheck, printed: str) -> bool:
