@@ -27,7 +27,7 @@ from ocr import values as V
 from ocr.crops import clip
 from ocr.engine import OcrEngine
 from ocr.id_cells import read_cells
-from ocr.id_missing import missing_id_box
+from ocr.id_missing import ValueBox, lost_row_box, missing_id_boxes
 from ocr.id_rules import inpaint_rules, ruleless_versions, strokes_cross_rules
 from ocr.result import Reading
 from ocr.review import min_confidence
@@ -353,24 +353,47 @@ def _take(reading: Reading, i: int, info: FieldInfo, readings: list[RowReading])
     return True
 
 
+def _read_box(
+    reading: Reading,
+    i: int,
+    page: np.ndarray,
+    box: ValueBox,
+    engine: OcrEngine,
+    issues: list[str] | None = None,
+) -> bool:
+    """Party ``i``'s ID read from ``box`` (``ocr.id_missing``) through every source;
+    when a value is taken, its field (with ``issues`` kept) replaces any other."""
+    bbox = box.bbox(page.shape[1])
+    x, y, w, h = bbox
+    crops = [clip(page, x, y - int(h * m), x + w, y + h + int(h * m)) for m in (0.25, 0.5)]
+    if not crops[0].size:
+        return False
+    info = FieldInfo(confidence=0.0, page=box.page, bbox=bbox, issues=issues or [], source="ocr")
+    if not _take(reading, i, info, _row_readings(page, crops, bbox, engine)):
+        return False
+    reading.fields[f"parties[{i}].id_number"] = info
+    return True
+
+
 def _read_missing(reading: Reading, i: int, pages: list[np.ndarray], engine: OcrEngine) -> bool:
-    """Party ``i``'s ID read from the box its label gives (``ocr.id_missing``) when
-    extraction found no value at all; the field is added only when a value is read."""
+    """Party ``i``'s ID read from the boxes its label gives (``ocr.id_missing``), in
+    turn, when extraction found no value at all; the field is added only when a
+    value is read."""
     for index, page in enumerate(pages):
-        box = missing_id_box(reading, i, page.shape[1])
-        if box is None or box.page != index:
-            continue
-        bbox = box.bbox(page.shape[1])
-        x, y, w, h = bbox
-        crops = [clip(page, x, y - int(h * m), x + w, y + h + int(h * m)) for m in (0.25, 0.5)]
-        if not crops[0].size:
-            return False
-        info = FieldInfo(confidence=0.0, page=index, bbox=bbox, issues=[], source="ocr")
-        if not _take(reading, i, info, _row_readings(page, crops, bbox, engine)):
-            return False
-        reading.fields[f"parties[{i}].id_number"] = info
-        return True
+        for box in missing_id_boxes(reading, i, page.shape[1]):
+            if box.page == index and _read_box(reading, i, page, box, engine):
+                return True
     return False
+
+
+def _read_lost_row(reading: Reading, i: int, pages: list[np.ndarray], engine: OcrEngine) -> bool:
+    """Party ``i``'s unreadable ID read from the row after its label when the label
+    ends its row and page detection lost the next one (``ocr.id_missing``)."""
+    box = lost_row_box(reading, i)
+    if box is None or box.page >= len(pages):
+        return False
+    kept = [x for x in reading.fields[f"parties[{i}].id_number"].issues if x not in _RETRY_ISSUES]
+    return _read_box(reading, i, pages[box.page], box, engine, kept)
 
 
 def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> int:
@@ -385,8 +408,10 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
     (``confirmed_by_second_reading``) only when two of these sources read it and
     the ID states the printed birth date and sex of its party; otherwise it stays
     ``id_reread_unconfirmed`` (review). A party whose ID extraction found no value
-    for at all is read the same way from the box its label gives
-    (``ocr.id_missing``).
+    for at all is read the same way from the boxes its label gives
+    (``ocr.id_missing``); so is an unreadable one whose row read nothing, from
+    the start of the next row when its sentence label ends its row and page
+    detection lost that row or its start (``ocr.id_missing.lost_row_box``).
     """
     recovered = 0
     for i, party in enumerate(reading.parties):
@@ -405,5 +430,6 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
         crops = [cut(page, info.bbox, margin) for margin in (0.25, 0.5)]
         if not crops[0].size:
             continue
-        recovered += _take(reading, i, info, _row_readings(page, crops, info.bbox, engine))
+        taken = _take(reading, i, info, _row_readings(page, crops, info.bbox, engine))
+        recovered += taken or (not invalid and _read_lost_row(reading, i, pages, engine))
     return recovered

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from ocr.extract import extract_fields
-from ocr.id_missing import missing_id_box
+from ocr.id_missing import lost_row_box, missing_id_boxes
 from ocr.reread import reread_ids
 from schemas.model import TextLine
 from tests.ocr.conftest import render_page
@@ -42,8 +42,9 @@ def test_a_table_column_gives_the_box_right_of_the_shared_label_row():
     reading = extract_fields(shared_label_table(HUSBAND_15, None))
     assert reading.parties[1].id_number is None
     assert "parties[1].id_number" not in reading.fields
-    box = missing_id_box(reading, 1, 2300)
-    assert box is not None
+    boxes = missing_id_boxes(reading, 1, 2300)
+    assert len(boxes) == 1
+    box = boxes[0]
     # the label row (y 580), from just left of the wife's name (x 1300) to the page's edge
     assert box.page == 0 and box.top == 580 and box.right is None
     assert 1200 < box.left <= 1300
@@ -52,8 +53,8 @@ def test_a_table_column_gives_the_box_right_of_the_shared_label_row():
 def test_no_box_for_a_party_whose_id_was_read():
     reading = extract_fields(shared_label_table(HUSBAND_15, SENTENCE_WIFE_15))
     assert reading.parties[1].id_number == SENTENCE_WIFE_15
-    assert missing_id_box(reading, 1, 2300) is None
-    assert missing_id_box(reading, 0, 2300) is None
+    assert missing_id_boxes(reading, 1, 2300) == []
+    assert missing_id_boxes(reading, 0, 2300) == []
 
 
 def test_no_box_on_forms_of_eras_without_ids():
@@ -63,15 +64,16 @@ def test_no_box_on_forms_of_eras_without_ids():
     ]
     reading = extract_fields(lines)
     assert reading.parties[1].id_number is None
-    assert missing_id_box(reading, 1, 2300) is None
+    assert missing_id_boxes(reading, 1, 2300) == []
 
 
 def test_a_sentence_gives_the_room_right_of_the_partys_own_label():
     reading = extract_fields(sentence_lines(wife_id=None))
     assert reading.parties[0].id_number == HUSBAND_15
     assert reading.parties[1].id_number is None
-    box = missing_id_box(reading, 1, 2300)
-    assert box is not None
+    boxes = missing_id_boxes(reading, 1, 2300)
+    assert len(boxes) == 1  # text follows the label on its row: no lost row to read
+    box = boxes[0]
     # right of the wife's 身份证号 (x 100-260, y 500) up to the text after it (x 1000)
     assert (box.top, box.right) == (500, 1000)
     assert 250 <= box.left <= 270
@@ -84,7 +86,7 @@ def test_a_sentence_label_with_no_room_beside_it_gives_no_box():
     ]
     reading = extract_fields(lines)
     assert reading.parties[1].id_number is None
-    assert missing_id_box(reading, 1, 2300) is None
+    assert missing_id_boxes(reading, 1, 2300) == []
 
 
 @pytest.mark.slow
@@ -138,3 +140,184 @@ def test_the_other_partys_number_is_not_taken(engines):
     reading = extract_fields(sentence_lines(wife_id=None))
     assert reread_ids(reading, [page], engines["rapidocr"]) == 0
     assert reading.parties[1].id_number is None
+
+
+def lost_row_lines(tail: str = "生，身份证号", lost: bool = True) -> list[TextLine]:
+    """A certificate sentence on rows 100 px apart whose wife's ID label ends row 2
+    (``tail``); her number opens row 3, which page detection lost when ``lost``."""
+    rest = "身份证号"[len(tail) - tail.index("身") :]  # what the row break left for row 3
+    lines = [
+        line("结婚证", 900, 60),
+        line("兹有张建国（男，1958年10月5日生，身份证号", 100, 300),
+        line(HUSBAND_15 + "）与李秀英（女，1963年5月12日" + tail, 100, 400),
+        line("共和国婚姻法》关于结婚的规定，发给此证。", 100, 600),
+        line("登记机关：高台县民政局", 900, 800),
+        line("一九八五年九月十一日", 900, 880),
+    ]
+    if not lost:
+        lines.append(line(rest + SENTENCE_WIFE_15 + "）自愿结婚，经审查合于《中华人民", 100, 500))
+    return lines
+
+
+def husband_row_lost_lines(lost: bool = True) -> list[TextLine]:
+    """The husband's label ends the opening row; his number and the wife's name
+    (row 2) are lost, her own label and number read on row 3."""
+    lines = [
+        line("结婚证", 900, 60),
+        line("兹有张建国（男，1958年10月5日生，身份证号", 100, 300),
+        line("身份证号：" + SENTENCE_WIFE_15 + "）自愿结婚，经审查合于《中华人民", 100, 500),
+        line("共和国婚姻法》关于结婚的规定，发给此证。", 100, 600),
+        line("登记机关：高台县民政局", 900, 800),
+        line("一九八五年九月十一日", 900, 880),
+    ]
+    if not lost:
+        lines.append(line(HUSBAND_15 + "）与李秀英（女，1963年5月12日生，", 100, 400))
+    return lines
+
+
+def test_a_label_ending_its_row_gives_the_start_of_the_lost_row_after_it():
+    reading = extract_fields(lost_row_lines())
+    assert reading.parties[0].id_number == HUSBAND_15
+    assert "parties[1].id_number" not in reading.fields
+    beside, below = missing_id_boxes(reading, 1, 2300)
+    assert beside.top == 400 and beside.right is None  # the empty room after the label first
+    # rows at 300, 400 and 600: the lost one is centred at 500, half a pitch tall,
+    # from the sentence's left margin (x 100) less a label height, 14 label heights long
+    assert (below.top, below.height) == (495, 50)
+    assert (below.left, below.right) == (60, 60 + 14 * 40)
+
+
+def test_a_label_split_by_the_row_break_gives_room_for_its_rest_too():
+    reading = extract_fields(lost_row_lines(tail="生，身"))
+    assert "parties[1].id_number" not in reading.fields
+    (below,) = missing_id_boxes(reading, 1, 2300)  # half a label has no value beside it
+    assert (below.top, below.left) == (495, 60)
+    assert below.right == 60 + (14 + 3) * 40  # 份证号 comes first on the lost row
+
+
+def test_no_next_row_box_when_the_row_after_the_label_was_read():
+    lines = lost_row_lines(lost=False)
+    lines[-1] = line("）自愿结婚，经审查合于《中华人民", 100, 500)  # no number written
+    reading = extract_fields(lines)
+    assert reading.parties[1].id_number is None
+    boxes = missing_id_boxes(reading, 1, 2300)
+    assert [b.top for b in boxes] == [400]  # only the room beside the label
+
+
+def test_no_next_row_box_for_a_gap_of_many_rows():
+    # the next text five rows below is no continuation of the label's row
+    lines = [
+        ln.model_copy(update={"bbox": [ln.bbox[0], ln.bbox[1] + 400, *ln.bbox[2:]]})
+        if ln.bbox[1] >= 600
+        else ln
+        for ln in lost_row_lines()
+    ]
+    reading = extract_fields(lines)
+    assert [b.top for b in missing_id_boxes(reading, 1, 2300)] == [400]
+
+
+def test_an_unreadable_id_at_the_end_of_its_row_gives_the_lost_row():
+    reading = extract_fields(husband_row_lost_lines())
+    info = reading.fields["parties[0].id_number"]
+    assert reading.parties[0].id_number is None and "id_number_unreadable" in info.issues
+    box = lost_row_box(reading, 0)
+    assert box is not None
+    # rows at 300, 500 and 600 (pitch 100): the lost row is centred at 400
+    assert (box.top, box.height, box.left) == (395, 50, 60)
+    assert lost_row_box(reading, 1) is None  # the wife's was read
+
+
+def row_start_lost_lines(lost: bool = True) -> list[TextLine]:
+    """The husband's label ends the opening row; row 2 is read only from the wife's
+    birth date on (its start, his number and her name, lost when ``lost``)."""
+    lines = [
+        line("结婚证", 900, 60),
+        line("兹有张建国（男，1958年10月5日生，身份证号", 100, 300),
+        line("1963年5月12日生，身份证号", 1020, 400),
+        line(SENTENCE_WIFE_15 + "）自愿结婚，经审查合于《中华人民", 100, 500),
+        line("共和国婚姻法》关于结婚的规定，发给此证。", 100, 600),
+        line("登记机关：高台县民政局", 900, 800),
+        line("一九八五年九月十一日", 900, 880),
+    ]
+    if not lost:
+        lines.append(line(HUSBAND_15 + "）与李秀英（女，", 100, 400))
+    return lines
+
+
+def test_an_unreadable_id_whose_next_row_lost_its_start_gives_that_start():
+    reading = extract_fields(row_start_lost_lines())
+    assert "id_number_unreadable" in reading.fields["parties[0].id_number"].issues
+    box = lost_row_box(reading, 0)
+    assert box is not None
+    # row 2 (y 400) from the margin less a label height up to its first text (x 1020),
+    # at most 14 label heights
+    assert (box.top, box.height, box.left, box.right) == (400, 40, 60, 60 + 14 * 40)
+
+
+def test_a_table_label_with_nothing_beside_it_gives_no_lost_row():
+    # a labelled form (the name under its header, not in a sentence): the rows below
+    # are the form's own, wider apart than the header and its value
+    lines = [
+        line("结婚登记申请书", 700, 60),
+        line("男方", 100, 200),
+        line("姓名", 100, 260),
+        line("性别", 600, 260),
+        line("张建国", 100, 305),
+        line("男", 600, 305),
+        line("身份证件号", 100, 420),
+        line("职业", 100, 510),
+        line("农民", 100, 555),
+    ]
+    reading = extract_fields(lines)
+    assert "id_number_unreadable" in reading.fields["parties[0].id_number"].issues
+    assert lost_row_box(reading, 0) is None
+
+
+@pytest.mark.slow
+def test_an_id_on_a_lost_row_is_read_from_the_rows_start(engines):
+    page = render_page(lost_row_lines(lost=False))
+    reading = extract_fields(lost_row_lines())
+    assert reread_ids(reading, [page], engines["rapidocr"]) == 1
+    assert reading.parties[1].id_number == SENTENCE_WIFE_15
+    assert reading.parties[0].id_number == HUSBAND_15
+    info = reading.fields["parties[1].id_number"]
+    assert "id_reread" in info.issues and info.bbox is not None and info.bbox[1] == 495
+
+
+@pytest.mark.slow
+def test_an_id_whose_label_the_row_break_split_is_read_from_the_lost_row(engines):
+    page = render_page(lost_row_lines(tail="生，身", lost=False))
+    reading = extract_fields(lost_row_lines(tail="生，身"))
+    assert reread_ids(reading, [page], engines["rapidocr"]) == 1
+    assert reading.parties[1].id_number == SENTENCE_WIFE_15
+
+
+@pytest.mark.slow
+def test_an_unreadable_id_is_read_from_the_lost_row_not_the_other_spouses(engines):
+    page = render_page(husband_row_lost_lines(lost=False))
+    reading = extract_fields(husband_row_lost_lines())
+    assert reread_ids(reading, [page], engines["rapidocr"]) == 1
+    assert reading.parties[0].id_number == HUSBAND_15
+    assert reading.parties[1].id_number == SENTENCE_WIFE_15
+    issues = reading.fields["parties[0].id_number"].issues
+    assert "id_reread" in issues and "id_number_unreadable" not in issues
+    assert "role_by_order" in issues  # extraction's own doubts are kept
+
+
+@pytest.mark.slow
+def test_a_lost_row_without_a_number_adds_no_field(engines):
+    lines = lost_row_lines(lost=False)
+    lines[-1] = line("）自愿结婚，经审查合于《中华人民", 100, 500)
+    page = render_page(lines)
+    reading = extract_fields(lost_row_lines())
+    assert reread_ids(reading, [page], engines["rapidocr"]) == 0
+    assert "parties[1].id_number" not in reading.fields
+
+
+@pytest.mark.slow
+def test_an_unreadable_id_is_read_from_the_lost_start_of_the_next_row(engines):
+    page = render_page(row_start_lost_lines(lost=False))
+    reading = extract_fields(row_start_lost_lines())
+    assert reread_ids(reading, [page], engines["rapidocr"]) == 1
+    assert reading.parties[0].id_number == HUSBAND_15
+    assert reading.fields["parties[0].id_number"].bbox == [60, 400, 560, 40]
