@@ -77,6 +77,7 @@ ISSUE_LABELS = {
     "name_character_weak": "姓名中有字识别把握低（可能是生僻字）",
     "name_box_wider_than_text": "姓名框比识别出的字宽（可能漏字）",
     "name_struck_out_before": "姓名栏有划去的旧姓名，已取其后更正的姓名（请对照原件）",
+    "name_read_in_detection_gap": "该方姓名由证书句中未检出的一段补读（请对照原件）",
     "name_confirmed_by_cells": "姓名逐字单独识别确认",
     "name_script_mismatch": "繁体档案中的姓名识别成了简体字",
     "name_surname_unknown": "姓氏不在常见姓氏中",
