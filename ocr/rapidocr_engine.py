@@ -141,8 +141,10 @@ class OpenVinoSession:
     (see :func:`compile_cached`).
     """
 
-    def __init__(self, model_path: Path, cache_dir: Path | None = None):
-        self._model = compile_cached(model_path, cache_dir)
+    def __init__(
+        self, model_path: Path, cache_dir: Path | None = None, precision: str = "f32"
+    ) -> None:
+        self._model = compile_cached(model_path, cache_dir, precision)
         self._request = self._model.create_infer_request()
         self._output = self._model.output(0)
 
@@ -176,7 +178,20 @@ class OpenVinoSession:
         self._model.release_memory()
 
 
-def compiled_blob_name(model_path: Path) -> str:
+def openvino_config(precision: str = "f32") -> dict[str, Any]:
+    """The compile settings for ``precision`` ("f32" | "bf16" | "auto": OpenVINO's default).
+
+    OpenVINO's CPU plugin computes in bf16 by default on CPUs with AMX or AVX512-BF16
+    (Intel Xeon since Sapphire Rapids) and in f32 elsewhere, so without a hint the same
+    scan reads differently from one machine to the next (docs/ocr.md "Precision,
+    session 17").
+    """
+    if precision == "auto":
+        return dict(OPENVINO_CONFIG)
+    return {**OPENVINO_CONFIG, "INFERENCE_PRECISION_HINT": precision}
+
+
+def compiled_blob_name(model_path: Path, precision: str = "f32") -> str:
     """File name of a model's compiled blob: the model's bytes, OpenVINO and our config in it.
 
     A new model file, OpenVINO release or compile setting gives a new name, so a
@@ -185,11 +200,12 @@ def compiled_blob_name(model_path: Path) -> str:
     import openvino
 
     digest = hashlib.sha256(model_path.read_bytes())
-    digest.update(f"{openvino.__version__}|{sorted(OPENVINO_CONFIG.items())}".encode())
+    config = sorted(openvino_config(precision).items())
+    digest.update(f"{openvino.__version__}|{config}".encode())
     return f"{model_path.stem}-{digest.hexdigest()[:20]}.blob"
 
 
-def compile_cached(model_path: Path, cache_dir: Path | None) -> Any:
+def compile_cached(model_path: Path, cache_dir: Path | None, precision: str = "f32") -> Any:
     """``model_path`` compiled for the CPU, through a compiled blob in ``cache_dir`` if given.
 
     Compiling the det and rec models costs ~0.95 CPU-s per worker start; importing
@@ -201,15 +217,16 @@ def compile_cached(model_path: Path, cache_dir: Path | None) -> Any:
     import openvino
 
     core = openvino.Core()
+    config = openvino_config(precision)
     if cache_dir is None:
-        return core.compile_model(str(model_path), "CPU", OPENVINO_CONFIG)
-    blob = cache_dir / compiled_blob_name(model_path)
+        return core.compile_model(str(model_path), "CPU", config)
+    blob = cache_dir / compiled_blob_name(model_path, precision)
     if blob.is_file():
         try:
-            return core.import_model(blob.read_bytes(), "CPU", OPENVINO_CONFIG)
+            return core.import_model(blob.read_bytes(), "CPU", config)
         except (OSError, RuntimeError) as exc:
             log.warning("compiled model %s not usable (%s); compiling", blob.name, exc)
-    compiled = core.compile_model(str(model_path), "CPU", OPENVINO_CONFIG)
+    compiled = core.compile_model(str(model_path), "CPU", config)
     staging = blob.with_name(f"{blob.name}.{os.getpid()}.tmp")
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -250,14 +267,16 @@ def choose_runtime(requested: str, have_openvino: bool) -> str:
     return "onnxruntime"
 
 
-def _use_openvino(ocr: Any, rec_model: Path, cache_dir: Path | None) -> None:
+def _use_openvino(
+    ocr: Any, rec_model: Path, cache_dir: Path | None, precision: str = "f32"
+) -> None:
     """Run RapidOCR's detector and recognizer networks on OpenVINO instead of onnxruntime.
 
     The detector is the one RapidOCR's own configuration names (inside its wheel);
     the recognizer is ``rec_model``, the file the engine was built with.
     """
-    ocr.text_det.infer = OpenVinoSession(_bundled_model("Det"), cache_dir)
-    ocr.text_rec.session = OpenVinoSession(rec_model, cache_dir)
+    ocr.text_det.infer = OpenVinoSession(_bundled_model("Det"), cache_dir, precision)
+    ocr.text_rec.session = OpenVinoSession(rec_model, cache_dir, precision)
 
 
 def normalization_table(scale: float, mean: Any, std: Any) -> np.ndarray:
@@ -328,7 +347,12 @@ class RapidOcrEngine:
         self.runtime = choose_runtime(settings.ocr_runtime, openvino_available())
         if self.runtime == "openvino":
             try:
-                _use_openvino(self._ocr, rec_path, settings.home / "cache" / "openvino")
+                _use_openvino(
+                    self._ocr,
+                    rec_path,
+                    settings.home / "cache" / "openvino",
+                    settings.ocr_precision,
+                )
             except Exception as exc:  # OpenVINO present but cannot read or compile the models
                 raise ToolUnavailable(
                     f"OpenVINO could not compile RapidOCR's models ({type(exc).__name__}: "

@@ -60,6 +60,12 @@ class Settings(BaseModel):
         "script and handwriting; from the rapidocr 3.10.0 wheel) or ppocrv4 (6,623 characters, "
         "in the rapidocr-onnxruntime wheel).",
     )
+    ocr_precision: Literal["f32", "bf16", "auto"] = Field(
+        "auto",
+        description="Arithmetic of RapidOCR's networks on OpenVINO: f32 reads the same on every "
+        "x86 CPU; bf16 is about twice as fast where the CPU has AMX/AVX512-BF16 and reads "
+        "~3% of lines differently; auto = OpenVINO's choice for the CPU (bf16 where it can).",
+    )
     tesseract_runtime: Literal["auto", "library", "process"] = Field(
         "auto",
         description="How Tesseract runs: auto = in this process through libtesseract when it "

@@ -63,7 +63,9 @@ def test_without_openvino_auto_falls_back_to_onnxruntime_and_still_reads(monkeyp
 
 @pytest.mark.slow
 def test_openvino_and_onnxruntime_read_a_page_the_same():
-    """Same models, other runtime: same lines, same boxes, confidences within rounding."""
+    """Same models, other runtime: same lines, same boxes, confidences within rounding.
+
+    In f32: bf16 (OpenVINO's own choice on AMX CPUs) moves boxes by a pixel."""
     page = np.full((600, 1500, 3), 255, np.uint8)
     for row, text in enumerate(
         ["姓名：王秀英", "身份证号：" + HUSBAND_ID, "登记日期：2005年3月12日"]
@@ -73,7 +75,8 @@ def test_openvino_and_onnxruntime_read_a_page_the_same():
         page[80 + row * 150 : 80 + row * 150 + h, 200 : 200 + w] = crop
     read = {}
     for runtime in ("openvino", "onnxruntime"):
-        engine = RapidOcrEngine(load_settings(environ={}, ocr_runtime=runtime))
+        settings = load_settings(environ={}, ocr_runtime=runtime, ocr_precision="f32")
+        engine = RapidOcrEngine(settings)
         try:
             assert engine.runtime == runtime
             read[runtime] = engine.recognize_page(page)
@@ -218,3 +221,41 @@ def test_openvino_inference_never_pins_the_worker_to_one_core(tmp_path):
         watcher.join()
         engine.close()
     assert seen == {frozenset(allowed)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("precision", ["f32", "bf16"])
+def test_the_asked_precision_is_what_openvino_computes_in(precision):
+    """f32 is asked for explicitly: OpenVINO would pick bf16 by itself on AMX CPUs."""
+    from ocr.rapidocr_engine import compile_cached
+
+    compiled = compile_cached(_det_model(), None, precision)
+    assert compiled.get_property("INFERENCE_PRECISION_HINT").get_type_name() in {
+        "f32" if precision == "f32" else "bf16",
+        # a CPU without bf16 instructions computes bf16 requests in f32
+        *(["f32"] if precision == "bf16" else []),
+    }
+
+
+def test_each_precision_keeps_its_own_compiled_blob():
+    from ocr.rapidocr_engine import compiled_blob_name, openvino_config
+
+    names = {p: compiled_blob_name(_det_model(), p) for p in ("f32", "bf16", "auto")}
+    assert len(set(names.values())) == 3
+    assert "INFERENCE_PRECISION_HINT" not in openvino_config("auto")
+    assert openvino_config("f32")["INFERENCE_PRECISION_HINT"] == "f32"
+
+
+@pytest.mark.slow
+def test_f32_reads_a_page_the_same_as_the_reference_arithmetic(tmp_path):
+    """f32 on OpenVINO gives the detector's map of onnxruntime (the reference runtime)
+    to float tolerance; bf16, where the CPU has it, does not have to."""
+    import onnxruntime
+
+    from ocr.rapidocr_engine import compile_cached
+
+    tensor = np.random.default_rng(3).standard_normal((1, 3, 256, 384)).astype(np.float32)
+    session = onnxruntime.InferenceSession(str(_det_model()), providers=["CPUExecutionProvider"])
+    reference = session.run(None, {session.get_inputs()[0].name: tensor})[0]
+    f32 = _det_output(compile_cached(_det_model(), None, "f32"), tensor)
+    assert np.abs(f32 - reference).max() < 1e-3
