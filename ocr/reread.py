@@ -113,7 +113,11 @@ def _valid_ids(text: str) -> set[str]:
             if in_run and size == 18:
                 break  # 15 of a valid 18 digits (``221987…``) are no reading of their own
     if not found:
-        found = _valid_without_specks(joined) or _fifteen_without_specks(joined)
+        found = (
+            _valid_without_specks(joined)
+            or _fifteen_without_specks(joined)
+            or _eighteen_with_ones_on_rules(joined)
+        )
     return found
 
 
@@ -158,6 +162,31 @@ def _fifteen_without_specks(joined: str) -> set[str]:
         bare = re.sub(_DOT, "", run)
         if bare != run and len(bare) == 15:
             out |= {v.printed for v in V.find_ids(bare) if v.valid and len(v.printed) == 15}
+    return out
+
+
+# A ``1`` written on a cell's rule goes with the rule when the rules are taken out;
+# the stub left of it reads as a dash or a colon (``620722-97807-30580`` for
+# ``620722197807130580``, ``620722-9780-086240``).
+_RULE_ONE = "[-:：－]"
+_RUN_WITH_RULE_ONES = re.compile(rf"[0-9](?:{_RULE_ONE}?[0-9])*{_RULE_ONE}?[0-9X]")
+MAX_RULE_ONES = 2
+
+
+def _eighteen_with_ones_on_rules(joined: str) -> set[str]:
+    """18-digit IDs left once single dashes or colons between two digits are read as ``1``.
+
+    Only a run that makes exactly 18 characters so, with at most ``MAX_RULE_ONES``
+    such marks, and only when the check character then holds: it catches any one
+    wrong digit and most pairs. Never for 15 digits (nothing confirms them).
+    """
+    digits = joined.translate(V.DIGIT_CONFUSIONS)
+    out: set[str] = set()
+    for run in _RUN_WITH_RULE_ONES.findall(digits):
+        marks = len(re.findall(_RULE_ONE, run))
+        whole = re.sub(_RULE_ONE, "1", run)
+        if 0 < marks <= MAX_RULE_ONES and len(whole) == 18:
+            out |= {v.printed for v in V.find_ids(whole) if v.valid and len(v.printed) == 18}
     return out
 
 

@@ -23,6 +23,8 @@ from tests.ocr.forms import HUSBAND_ID, id18
 from tests.ocr.id_rows import boxed_id_row
 
 FIFTEEN = "620722700912887"  # a valid 15-digit ID (1970-09-12, male)
+# HUSBAND_ID (620722197805061235) with both its 1s read as the stubs a cell rule leaves
+ONES_ON_RULES = HUSBAND_ID[:6] + "-" + HUSBAND_ID[7:14] + "-" + HUSBAND_ID[15:]
 
 
 def test_tall_rules_are_painted_out_and_short_strokes_kept():
@@ -55,6 +57,15 @@ def test_tall_rules_are_painted_out_and_short_strokes_kept():
         (FIFTEEN[:6] + ".." + FIFTEEN[6:], set()),  # two marks in one gap: no speck
         # an 18-digit row with one digit read as two: no 15 of its digits are an ID
         ("6 2 0 7 2 2 1 9 7 13 0 5 0 6 1 2 3 65", set()),
+        # a 1 written on a cell rule, gone with the rule: its stub read as a dash or colon
+        (ONES_ON_RULES, {HUSBAND_ID}),
+        (ONES_ON_RULES.replace("-", "："), {HUSBAND_ID}),
+        ("6 2 0 7 2 2 - 9 7 8 0 5 0 6 : 2 3 5", {HUSBAND_ID}),
+        (HUSBAND_ID[:2] + "-" + HUSBAND_ID[3:], set()),  # a mark for another digit: check fails
+        ("-" + HUSBAND_ID[1:], set()),  # a mark only between two digits
+        (ONES_ON_RULES.replace("-", "--", 1), set()),  # two marks in one gap: no one digit
+        (HUSBAND_ID[:6] + "=" + HUSBAND_ID[7:], set()),  # a strike mark: a corrected digit
+        (FIFTEEN[:10] + "-" + FIFTEEN[11:], set()),  # 15 digits: no check character
     ],
 )
 def test_valid_ids_in_a_reread_row(text, expected):
@@ -171,3 +182,11 @@ def test_a_fifteen_digit_row_with_a_speck_between_two_digits_is_read(engines):
     assert reading.parties[0].id_number == FIFTEEN
     issues = reading.fields["parties[0].id_number"].issues
     assert "id_reread" in issues and "id_number_unreadable" not in issues
+
+
+def test_no_more_than_two_dashes_are_read_as_ones():
+    three = id18("620722", "19810101", "234")  # three 1s between digits: 19810101
+    assert [i for i, ch in enumerate(three) if ch == "1"][:3] == [6, 9, 11]
+    marked = three[:6] + "-" + three[7:9] + "-" + three[10:11] + "-" + three[12:]
+    assert _valid_ids(marked) == set()
+    assert _valid_ids(three[:6] + "-" + three[7:9] + "-" + three[10:]) == {three}
