@@ -33,9 +33,11 @@ _OPEN = re.compile(r"(?:[兹茲玆慈]有|今有)")
 # 尹云淑"(女: a speck or the fill-in line's end read as a quote).
 _MARK = r"[.．·、,，\"'“”‘’]?"
 _PARTY = re.compile(rf"(?P<name>{_CJK}{{2,4}}?){_MARK}[（(]?(?P<sex>[男女])(?!方)")
-# 与 / 與 (read 興 or 奥 by OCR): after a closing bracket any one character is the connector.
+# 与 / 與 (read 興 or 奥 by OCR): after a closing bracket any one character is the connector;
+# a speck read there (`）!与欧阳桂（女`) is skipped first, so that 与 is not taken into the name.
 _CONNECTOR = re.compile(
-    rf"(?:[与與和同及興]|(?<=[）)])\S)(?={_CJK}{{2,4}}?{_MARK}[（(]?[男女](?!方))"
+    rf"(?:[与與和同及興]|(?<=[）)])[!！.．·、,，:：;；]?[与與]|(?<=[）)])\S)"
+    rf"(?={_CJK}{{2,4}}?{_MARK}[（(]?[男女](?!方))"
 )
 _END = re.compile(r"[）)]|自[愿願]?[结結离離]|申[请請]|的婚姻|[双雙]方")
 # The unit 歲 / 岁 as OCR answers it on handwriting (崴, 葳, 蕨, 茂, 威): measured on the

@@ -189,6 +189,25 @@ def test_a_speck_read_as_a_quote_before_the_bracket_is_skipped(mark: str) -> Non
     assert values[("husband", "name")] == "谭浩"
 
 
+@pytest.mark.parametrize("speck", ["！", "!", ".", "、", "："])
+def test_a_speck_after_the_bracket_is_not_the_connector_when_yu_follows(speck: str) -> None:
+    """``）!与欧阳桂（女``: the speck is skipped and 与 joins, not starts, the name."""
+    values = _by_slot(
+        [
+            line("兹有王国平（男，一九六三年五月生，身份证号620722630512011", 100, 200),
+            line(f"）{speck}", 100, 260),
+            line("与欧阳桂（女，一九六五年十二月生，", 300, 260),
+        ]
+    )
+    assert values[("wife", "name")] == "欧阳桂"
+    assert values[("husband", "name")] == "王国平"
+
+
+def test_a_single_character_after_the_bracket_is_still_the_connector() -> None:
+    values = _by_slot([line("兹有王国平（男，28岁）興欧阳桂（女，25岁）自愿结婚", 100, 200)])
+    assert values[("wife", "name")] == "欧阳桂"
+
+
 def test_a_quote_is_not_taken_into_the_name() -> None:
     values = _by_slot([line("兹有张建国”（男，27岁）与李秀英（女，25岁）自愿结婚", 100, 200)])
     assert values[("husband", "name")] == "张建国"
