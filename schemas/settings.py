@@ -61,7 +61,7 @@ class Settings(BaseModel):
         "in the rapidocr-onnxruntime wheel).",
     )
     ocr_precision: Literal["f32", "bf16", "auto"] = Field(
-        "auto",
+        "f32",
         description="Arithmetic of RapidOCR's networks on OpenVINO: f32 reads the same on every "
         "x86 CPU; bf16 is about twice as fast where the CPU has AMX/AVX512-BF16 and reads "
         "~3% of lines differently; auto = OpenVINO's choice for the CPU (bf16 where it can).",
