@@ -30,7 +30,7 @@ import statistics
 from dataclasses import dataclass
 
 from ocr.labels import FIELD_LABELS
-from ocr.layout import Segment, is_vertical, same_row, segment_lines, span_box
+from ocr.layout import Segment, group_rows, is_vertical, same_row, segment_lines, span_box
 from ocr.result import Reading, era_of
 from schemas.model import FieldInfo
 
@@ -140,13 +140,7 @@ def _rows(segments: list[Segment], page: int) -> list[list[Segment]]:
         (s for s in segments if s.page == page and not is_vertical(s.bbox, s.text)),
         key=lambda s: (s.top, s.left),
     )
-    rows: list[list[Segment]] = []
-    for seg in ordered:
-        if rows and any(same_row(other, seg) for other in rows[-1]):
-            rows[-1].append(seg)
-        else:
-            rows.append([seg])
-    return rows
+    return group_rows(ordered)
 
 
 def _centre(row: list[Segment]) -> float:

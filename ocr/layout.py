@@ -9,6 +9,7 @@ so they hold for any form drawn with labels beside or above their values.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ocr.labels import LabelHit, find_labels
@@ -152,6 +153,24 @@ def same_row(a: Segment, b: Segment) -> bool:
     """True when the two boxes overlap vertically by at least half the smaller height."""
     overlap = min(a.bottom, b.bottom) - max(a.top, b.top)
     return a.page == b.page and overlap >= 0.5 * min(a.height, b.height)
+
+
+def group_rows(
+    ordered: Iterable[Segment], same: Callable[[Segment, Segment], bool] = same_row
+) -> list[list[Segment]]:
+    """Segments in reading order grouped into rows (columns, with ``same`` for columns).
+
+    A segment joins the row being built when it is on the same row as ANY of its
+    boxes, not only the first: handwritten fill-ins sit a little above or below the
+    print, and their boxes overlap their neighbours only.
+    """
+    rows: list[list[Segment]] = []
+    for seg in ordered:
+        if rows and any(same(other, seg) for other in rows[-1]):
+            rows[-1].append(seg)
+        else:
+            rows.append([seg])
+    return rows
 
 
 def row_to_right(label: Segment, segments: list[Segment], max_gap: float) -> list[Segment]:

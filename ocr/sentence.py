@@ -24,7 +24,7 @@ from dataclasses import replace
 
 from ocr import values as V
 from ocr.found import Found
-from ocr.layout import Segment, is_vertical, same_row, span_box
+from ocr.layout import Segment, group_rows, is_vertical, same_row, span_box
 from ocr.parties import HUSBAND, WIFE
 
 _CJK = r"[\u3400-\u9fff\U00020000-\U0003ffff]"
@@ -65,16 +65,8 @@ def page_text(segments: list[Segment], page: int) -> tuple[str, list[tuple[int, 
     else:
         segs = sorted(on_page, key=lambda s: (s.top, s.left))
         same = same_row
-    rows: list[list[Segment]] = []
-    for seg in segs:
-        # any box of the row, not only its first: handwritten fill-ins sit a little
-        # above or below the print and their boxes overlap their neighbours only
-        if rows and any(same(other, seg) for other in rows[-1]):
-            rows[-1].append(seg)
-        else:
-            rows.append([seg])
     text, spans = "", []
-    for row in rows:
+    for row in group_rows(segs, same):
         for seg in sorted(row, key=lambda s: s.top if vertical else s.left):
             spans.append((len(text), seg))
             plain = V.halfwidth(seg.text).replace("(", "（").replace(")", "）")
