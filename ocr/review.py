@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ocr.rare_names import rare_lookalikes
 from ocr.result import Reading, era_of
 from ocr.rules import (
     certificate_year,
@@ -211,6 +212,14 @@ def _check_surnames(reading: Reading) -> None:
             _flag(reading, f"parties[{i}].name", "name_surname_unknown")
 
 
+def _check_rare_lookalikes(reading: Reading) -> None:
+    """A given name holding the look-alike of a rare name character (吉 for 𠮷) that
+    the recognizer cannot answer: the clerk checks the scan (ocr/rare_names.py)."""
+    for i, party in enumerate(reading.parties):
+        if party.name and rare_lookalikes(party.name, surname_expected(party.ethnicity)):
+            _flag(reading, f"parties[{i}].name", "name_rare_lookalike")
+
+
 def _check_certificate(reading: Reading) -> None:
     cert = reading.certificate_no
     if not cert:
@@ -292,6 +301,7 @@ def assess(reading: Reading) -> Reading:
         _check_party(reading, i, party)
     _check_name_scripts(reading)
     _check_surnames(reading)
+    _check_rare_lookalikes(reading)
     required = required_fields(reading)
     _drop_uncertain_optional(reading, required)
     reasons: list[str] = []

@@ -1,0 +1,35 @@
+"""Given-name characters the recognizer has no class for, and what it reads instead.
+
+Some characters registered in names lie outside PP-OCRv6 small's 18,708 classes
+(CJK Extension B: 𠮷 jí, 𡈼 tǐng). The model can never answer them; it answers
+their nearest look-alike, sure (𠮷 → 吉, 𡈼 → 王 or 壬, read at 0.9+ in the line,
+the cell and a padded cell), so no doubt check fires, and the glyphs differ by one
+stroke's length, which the scan's blur hides (docs/extraction.md, sessions 16-17).
+
+A given name holding such a look-alike goes to review (``name_rare_lookalike``,
+blocking): the clerk sees on the scan which of the two is written. Only the given
+name is checked (王 is the commonest surname and no surname here has a rare form),
+and not for spouses of a people whose names carry no surname (Tibetan 德吉 is
+written with 吉). The table lists the rare characters met in this archive's names;
+a clerk who meets another one adds its look-alikes here. A character the model
+drops instead of replacing (𠀾, 𠁞) is caught, where it can be, by
+``ocr.name_lost``.
+"""
+
+from __future__ import annotations
+
+from schemas.names import COMPOUND_SURNAMES, simplify_name
+
+# look-alike the recognizer answers -> the rare character it may stand for
+RARE_LOOKALIKES: dict[str, str] = {"吉": "\U00020bb7", "王": "\U0002123c", "壬": "\U0002123c"}
+
+
+def rare_lookalikes(name: str, surname_expected: bool = True) -> list[str]:
+    """The rare characters the given name may hide: one per look-alike in it.
+
+    ``surname_expected`` False (a people without surnames) checks nothing.
+    """
+    if not surname_expected or len(name) < 2:
+        return []
+    surname = 2 if simplify_name(name)[:2] in COMPOUND_SURNAMES else 1
+    return [RARE_LOOKALIKES[ch] for ch in name[surname:] if ch in RARE_LOOKALIKES]
