@@ -216,7 +216,12 @@ def _check_rare_lookalikes(reading: Reading) -> None:
     """A given name holding the look-alike of a rare name character (吉 for 𠮷) that
     the recognizer cannot answer: the clerk checks the scan (ocr/rare_names.py)."""
     for i, party in enumerate(reading.parties):
-        if party.name and rare_lookalikes(party.name, surname_expected(party.ethnicity)):
+        if not party.name:
+            continue
+        # A spouse of a people without surnames whose name still begins with one
+        # (錢玉吉, 蒙古) carries a Han-style name: its given name is checked too.
+        han_style = surname_expected(party.ethnicity) or starts_with_surname(party.name)
+        if rare_lookalikes(party.name, han_style):
             _flag(reading, f"parties[{i}].name", "name_rare_lookalike")
 
 

@@ -49,3 +49,11 @@ def test_a_tibetan_name_with_ji_is_not_held_for_it():
     reading = assess(extract_fields(_table("扎西", "德吉", "藏")))
     assert reading.parties[1].name == "德吉"
     assert "name_rare_lookalike" not in reading.fields["parties[1].name"].issues
+
+
+def test_a_han_style_name_of_a_spouse_of_a_people_without_surnames_is_checked():
+    """錢玉吉 with 蒙古 read beside it: the name begins with a surname, so its given
+    name is checked like any other (a Tibetan 德吉 begins with none: not held)."""
+    reading = assess(extract_fields(_table("錢玉吉", "德吉", "蒙古")))
+    assert "name_rare_lookalike" in reading.fields["parties[0].name"].issues
+    assert "name_rare_lookalike" not in reading.fields["parties[1].name"].issues
