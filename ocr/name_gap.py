@@ -36,12 +36,12 @@ from ocr.engine import OcrEngine
 from ocr.extract import extract_fields
 from ocr.layout import is_vertical
 from ocr.result import Reading
+from ocr.sentence import OPENING
 from schemas.model import TextLine
 
 log = logging.getLogger("marriage_archive.ocr")
 
 ISSUE = "name_read_in_detection_gap"
-_OPEN = re.compile(r"[兹茲玆慈今]有")
 _CONTINUATION = re.compile(r"婚姻法|自[愿願][结結离離]婚|[发發][给給]此[证證]|申[请請]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # A gap worth reading: wider than this many row heights (a spouse's name and its
@@ -79,7 +79,7 @@ def sentence_rows(lines: list[TextLine]) -> list[list[TextLine]]:
     the continuation's; [] when the page shows no whole sentence or is vertical."""
     if not lines or sum(is_vertical(tuple(ln.bbox), ln.text) for ln in lines) > len(lines) / 2:
         return []
-    opening = next((ln for ln in lines if _OPEN.search(ln.text)), None)
+    opening = next((ln for ln in lines if OPENING.search(ln.text)), None)
     if opening is None:
         return []
     below = [ln for ln in lines if ln.bbox[1] >= opening.bbox[1] - opening.bbox[3] / 2]

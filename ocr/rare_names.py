@@ -18,7 +18,7 @@ drops instead of replacing (𠀾, 𠁞) is caught, where it can be, by
 
 from __future__ import annotations
 
-from schemas.names import COMPOUND_SURNAMES, simplify_name
+from schemas.names import split_name
 
 # look-alike the recognizer answers -> the rare character it may stand for
 RARE_LOOKALIKES: dict[str, str] = {"吉": "\U00020bb7", "王": "\U0002123c", "壬": "\U0002123c"}
@@ -31,5 +31,5 @@ def rare_lookalikes(name: str, surname_expected: bool = True) -> list[str]:
     """
     if not surname_expected or len(name) < 2:
         return []
-    surname = 2 if simplify_name(name)[:2] in COMPOUND_SURNAMES else 1
-    return [RARE_LOOKALIKES[ch] for ch in name[surname:] if ch in RARE_LOOKALIKES]
+    _surname, given = split_name(name)
+    return [RARE_LOOKALIKES[ch] for ch in given if ch in RARE_LOOKALIKES]

@@ -28,7 +28,8 @@ from ocr.layout import Segment, group_rows, is_vertical, same_row, span_box
 from ocr.parties import HUSBAND, WIFE
 
 _CJK = r"[\u3400-\u9fff\U00020000-\U0003ffff]"
-_OPEN = re.compile(r"(?:[兹茲玆慈]有|今有)")
+# The sentence's opening 兹有 (茲有; 玆 / 慈 as OCR reads 兹; 今有 on some forms).
+OPENING = re.compile(r"[兹茲玆慈今]有")
 # A stray mark may stand between the name and its bracket (寇兵卫.（男, 张三，男，,
 # 尹云淑"(女: a speck or the fill-in line's end read as a quote).
 _MARK = r"[.．·、,，\"'“”‘’]?"
@@ -178,7 +179,7 @@ def _party(
 
 def sentence_on_page(text: str, spans: list[tuple[int, Segment]]) -> list[Found]:
     """Both parties from one page's text (see the module docstring); [] if not there."""
-    opened = _OPEN.search(text)
+    opened = OPENING.search(text)
     if not opened:
         return []
     first = _PARTY.match(text, opened.end())

@@ -37,11 +37,11 @@ import numpy as np
 from ocr import values as V
 from ocr.engine import OcrEngine
 from ocr.layout import is_vertical
+from ocr.sentence import OPENING
 from schemas.model import TextLine
 
 log = logging.getLogger("marriage_archive.ocr")
 
-_OPEN = re.compile(r"[兹茲玆慈今]有")
 CONTINUATION = re.compile(
     r"婚姻法|自[愿願][结結离離]婚|[发發][给給]此[证證]|申[请請]补[领領]|补[领領][结結离離]婚[证證]"
 )
@@ -68,7 +68,7 @@ def sentence_band(lines: list[TextLine]) -> tuple[int, int] | None:
     """
     if not lines or sum(is_vertical(line.bbox, line.text) for line in lines) > len(lines) / 2:
         return None
-    openings = [line for line in lines if _OPEN.search(line.text)]
+    openings = [line for line in lines if OPENING.search(line.text)]
     if openings:
         return _band_from_opening(lines, min(openings, key=lambda line: line.bbox[1]))
     tails = [line for line in lines if CONTINUATION.search(line.text)]
@@ -208,7 +208,7 @@ def recover_sentence_lines(
                 line.model_copy(update={"page": index})
                 for line in _detect_band(page, top, bottom, engine, scale)
             ]
-            if not any(_OPEN.search(line.text) for line in found):
+            if not any(OPENING.search(line.text) for line in found):
                 continue
             if _cjk_count(found) < _cjk_count(inside):
                 continue
