@@ -76,6 +76,7 @@ class PageSource:
 
 def prepare(rgb: np.ndarray, applied: dict[str, Any], geometry: str, engine: Any) -> tuple:
     """(ocr image, found rotation, found skew) for one page."""
+    from ingest.document import Readers
     from ingest.prepare import prepare_page, upright
     from ingest.seal import suppress_red_seal
 
@@ -83,10 +84,8 @@ def prepare(rgb: np.ndarray, applied: dict[str, Any], geometry: str, engine: Any
         clean = suppress_red_seal(rgb)
         return upright(clean, applied["rotation"], applied["skew_deg"]), None, None
 
-    def scorer(crops: list[np.ndarray]) -> list[float]:
-        return [conf for _, conf in engine.recognize_lines(crops)]
-
-    prepared = prepare_page(rgb, scorer)
+    # The probe scores lines as an ingest worker does (the engine's own score_lines).
+    prepared = prepare_page(rgb, Readers(engine).line_scorer())
     return prepared.ocr_image, prepared.rotation, prepared.skew_deg
 
 

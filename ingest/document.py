@@ -84,7 +84,12 @@ class Readers:
         self.second_opinion = second_opinion
 
     def line_scorer(self) -> LineScorer:
-        """Confidence of the main engine on text-line crops (for 0 vs 180 degrees)."""
+        """Confidence of the main engine on text-line crops (the orientation probe): its
+        cheaper ``score_lines`` where it has one."""
+        from ocr import LineScoringEngine
+
+        if isinstance(self.engine, LineScoringEngine):
+            return self.engine.score_lines
 
         def score(crops: list[np.ndarray]) -> list[float]:
             return [conf for _text, conf in self.engine.recognize_lines(crops)]

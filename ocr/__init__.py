@@ -3,6 +3,7 @@
 Public surface::
 
     OcrEngine                          the engine protocol (recognize_page, recognize_lines, close)
+    LineScoringEngine                  an engine with a cheaper score_lines (orientation probe)
     get_engine(name, settings)         "rapidocr" (default) | "tesseract"; else ToolUnavailable
     probe_engines()                    {name: None if usable, else why not}
     other_engine_name(name)            the engine used as second opinion
@@ -14,7 +15,14 @@ Public surface::
 Engines are expensive to build: make one per worker process and reuse it.
 """
 
-from ocr.engine import ENGINE_NAMES, OcrEngine, get_engine, other_engine_name, probe_engines
+from ocr.engine import (
+    ENGINE_NAMES,
+    LineScoringEngine,
+    OcrEngine,
+    get_engine,
+    other_engine_name,
+    probe_engines,
+)
 from ocr.extract import extract_fields
 from ocr.reading import read_record, recognize_pages
 from ocr.result import ERAS, Reading, era_of
@@ -23,6 +31,7 @@ from ocr.review import assess
 __all__ = [
     "ENGINE_NAMES",
     "ERAS",
+    "LineScoringEngine",
     "OcrEngine",
     "Reading",
     "assess",

@@ -49,6 +49,16 @@ class CharacterReader(Protocol):
         ...
 
 
+@runtime_checkable
+class LineScoringEngine(Protocol):
+    """An engine that scores one-line crops more cheaply than it reads them (the
+    orientation probe's readings: confidences compared, no text kept)."""
+
+    def score_lines(self, crops: list[np.ndarray]) -> list[float]:
+        """The recognizer's confidence for each crop holding one line."""
+        ...
+
+
 def _make_rapidocr(settings: Settings) -> OcrEngine:
     from ocr.rapidocr_engine import RapidOcrEngine
 

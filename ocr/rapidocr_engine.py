@@ -205,6 +205,16 @@ def compiled_blob_name(model_path: Path, precision: str = "f32") -> str:
     return f"{model_path.stem}-{digest.hexdigest()[:20]}.blob"
 
 
+def effective_precision(precision: str) -> str:
+    """What ``precision`` computes in on this CPU: "auto" resolves to OpenVINO's default
+    (bf16 on CPUs with AMX or AVX512-BF16, f32 elsewhere)."""
+    if precision != "auto":
+        return precision
+    import openvino
+
+    return str(openvino.Core().get_property("CPU", "INFERENCE_PRECISION_HINT").get_type_name())
+
+
 def compile_cached(model_path: Path, cache_dir: Path | None, precision: str = "f32") -> Any:
     """``model_path`` compiled for the CPU, through a compiled blob in ``cache_dir`` if given.
 
@@ -279,6 +289,16 @@ def _use_openvino(
     ocr.text_rec.session = OpenVinoSession(rec_model, cache_dir, precision)
 
 
+def _probe_session(
+    rec_model: Path, cache_dir: Path | None, precision: str, probe_precision: str
+) -> OpenVinoSession | None:
+    """The recognizer compiled in ``probe_precision`` for :meth:`RapidOcrEngine.score_lines`,
+    or None when that computes as the page reading does (the page's session serves)."""
+    if effective_precision(probe_precision) == effective_precision(precision):
+        return None
+    return OpenVinoSession(rec_model, cache_dir, probe_precision)
+
+
 def normalization_table(scale: float, mean: Any, std: Any) -> np.ndarray:
     """RapidOCR's detector normalization ``(v * scale - mean) / std`` for every byte value.
 
@@ -345,6 +365,7 @@ class RapidOcrEngine:
                 f"reinstall: {INSTALL_HINT}"
             ) from exc
         self.runtime = choose_runtime(settings.ocr_runtime, openvino_available())
+        self._probe: OpenVinoSession | None = None  # the probe's recognizer, if its own
         if self.runtime == "openvino":
             try:
                 _use_openvino(
@@ -352,6 +373,12 @@ class RapidOcrEngine:
                     rec_path,
                     settings.home / "cache" / "openvino",
                     settings.ocr_precision,
+                )
+                self._probe = _probe_session(
+                    rec_path,
+                    settings.home / "cache" / "openvino",
+                    settings.ocr_precision,
+                    settings.ocr_probe_precision,
                 )
             except Exception as exc:  # OpenVINO present but cannot read or compile the models
                 raise ToolUnavailable(
@@ -410,6 +437,22 @@ class RapidOcrEngine:
         results, _elapsed = self._ocr.text_rec(batch)
         return [(str(r[0]).strip(), min(1.0, max(0.0, float(r[1])))) for r in results]
 
+    def score_lines(self, crops: list[np.ndarray]) -> list[float]:
+        """The recognizer's confidence for each one-line crop, computed in
+        ``ocr_probe_precision``: the orientation probe compares these across a crop's
+        four quarter turns and keeps no text (``ingest.prepare``). On a CPU with bf16
+        that halves the probe's cost with the same decisions (docs/ocr.md "Speed,
+        session 18"); elsewhere it is :meth:`recognize_lines`' confidence."""
+        if self._probe is None:
+            return [conf for _text, conf in self.recognize_lines(crops)]
+        rec = self._ocr.text_rec
+        page_session, rec.session = rec.session, self._probe
+        try:
+            results, _elapsed = rec([_to_bgr(c) for c in crops])
+        finally:
+            rec.session = page_session
+        return [min(1.0, max(0.0, float(r[1]))) for r in results]
+
     def recognize_characters(self, crops: list[np.ndarray]) -> list[list[tuple[str, float]]]:
         """Per crop, each decoded character with its own CTC probability (the
         recognizer's score at the character's first frame); ``[]`` when the
@@ -433,6 +476,8 @@ class RapidOcrEngine:
         if self._ocr is not None:
             _release_memory(self._ocr.text_det.infer)
             _release_memory(self._ocr.text_rec.session)
+        if self._probe is not None:
+            self._probe.release_memory()
 
     def close(self) -> None:
         """Drop the onnxruntime sessions."""

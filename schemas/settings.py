@@ -66,6 +66,13 @@ class Settings(BaseModel):
         "x86 CPU; bf16 is about twice as fast where the CPU has AMX/AVX512-BF16 and reads "
         "~3% of lines differently; auto = OpenVINO's choice for the CPU (bf16 where it can).",
     )
+    ocr_probe_precision: Literal["f32", "bf16", "auto"] = Field(
+        "auto",
+        description="Arithmetic of the orientation probe's readings on OpenVINO (which quarter "
+        "turn of a page is upright; no text of them is kept): auto = OpenVINO's choice for the "
+        "CPU, bf16 where it has AMX/AVX512-BF16 (about half the probe's cost, the same "
+        "decisions on the pages measured: docs/ocr.md), f32 elsewhere.",
+    )
     tesseract_runtime: Literal["auto", "library", "process"] = Field(
         "auto",
         description="How Tesseract runs: auto = in this process through libtesseract when it "

@@ -164,14 +164,21 @@ def scanned(page: np.ndarray, rotation: int, skew: float) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(turned, rotation // 90))
 
 
-@pytest.fixture(scope="module")
-def scorer():
+@pytest.fixture(scope="module", params=["auto", "f32"])
+def scorer(request):
+    """The probe's scorer as an ingest worker builds it, in the default probe precision
+    (bf16 on a CPU that has it) and in the page reading's f32."""
+    from ingest.document import Readers
     from ocr import get_engine
     from schemas.settings import load_settings
 
-    engine = get_engine("rapidocr", load_settings({}))
-    yield lambda crops: [conf for _text, conf in engine.recognize_lines(crops)]
+    engine = get_engine("rapidocr", load_settings({}, ocr_probe_precision=request.param))
+    yield Readers(engine).line_scorer()
     engine.close()
+
+
+def test_the_worker_scores_with_the_engines_own_probe_scorer(scorer) -> None:
+    assert getattr(scorer, "__name__", "") == "score_lines"
 
 
 @pytest.mark.slow

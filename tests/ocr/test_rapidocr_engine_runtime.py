@@ -259,3 +259,59 @@ def test_f32_reads_a_page_the_same_as_the_reference_arithmetic(tmp_path):
     reference = session.run(None, {session.get_inputs()[0].name: tensor})[0]
     f32 = _det_output(compile_cached(_det_model(), None, "f32"), tensor)
     assert np.abs(f32 - reference).max() < 1e-3
+
+
+def _turned_line_crops() -> list[np.ndarray]:
+    """A printed line under the four quarter turns, as the orientation probe reads them."""
+    crop = render_line("登记日期：2005年3月12日 高台县民政局")
+    return [np.ascontiguousarray(np.rot90(crop, k)) for k in range(4)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("probe", ["bf16", "auto"])
+def test_the_probe_scores_lines_in_its_own_precision_and_ranks_turns_as_the_page_reading(
+    tmp_path, probe
+):
+    """The probe's recognizer is compiled on its own (where its precision differs from
+    the page reading's) and keeps no text; its confidences rank the four turns of a
+    line as f32 does, close to f32's values."""
+    from ocr.rapidocr_engine import effective_precision
+
+    settings = load_settings(
+        environ={}, home=tmp_path, ocr_precision="f32", ocr_probe_precision=probe
+    )
+    engine = RapidOcrEngine(settings)
+    try:
+        crops = _turned_line_crops()
+        page = [conf for _text, conf in engine.recognize_lines(crops)]
+        scored = engine.score_lines(crops)
+        own_session = engine._probe is not None
+    finally:
+        engine.close()
+    assert own_session == (effective_precision(probe) != "f32")
+    assert len(scored) == 4 and all(0.0 <= s <= 1.0 for s in scored)
+    assert int(np.argmax(scored)) == int(np.argmax(page)) == 0
+    assert max(abs(a - b) for a, b in zip(scored, page, strict=True)) < 0.05
+
+
+def test_a_probe_in_the_page_readings_precision_is_the_page_reading(tmp_path):
+    """Same precision, no second model: the scores are the page reading's confidences."""
+    settings = load_settings(
+        environ={}, home=tmp_path, ocr_precision="f32", ocr_probe_precision="f32"
+    )
+    engine = RapidOcrEngine(settings)
+    try:
+        crops = _turned_line_crops()
+        assert engine._probe is None
+        assert engine.score_lines(crops) == [c for _t, c in engine.recognize_lines(crops)]
+    finally:
+        engine.close()
+
+
+def test_auto_precision_resolves_to_what_openvino_computes_in():
+    from ocr.rapidocr_engine import compile_cached, effective_precision
+
+    compiled = compile_cached(_det_model(), None, "auto")
+    type_name = compiled.get_property("INFERENCE_PRECISION_HINT").get_type_name()
+    assert effective_precision("auto") == type_name
+    assert effective_precision("f32") == "f32" and effective_precision("bf16") == "bf16"
