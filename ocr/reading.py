@@ -10,6 +10,7 @@ from ocr.date_reread import reread_registration_date
 from ocr.engine import OcrEngine
 from ocr.extract import extract_fields
 from ocr.name_characters import confirm_names_by_characters
+from ocr.name_confirm import confirm_names_by_crops
 from ocr.name_evidence import flag_unsure_names
 from ocr.name_gap import read_missing_spouse
 from ocr.name_lost import flag_lost_characters
@@ -57,6 +58,7 @@ def read_record(
     reread_ids(reading, pages, engine)
     reread_registration_date(reading, pages, engine)
     read_missing_spouse(reading, pages, engine)
+    confirm_names_by_crops(reading, pages, engine)
     reread_names(reading, pages, engine)
     confirm_names_by_characters(reading, pages, engine)
     flag_unsure_names(reading, pages, engine)

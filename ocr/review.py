@@ -65,6 +65,7 @@ NON_BLOCKING = frozenset(
         "name_confirmed_by_reread",  # a sentence name re-read alone, as sure (name_reread.py)
         "name_confirmed_by_characters",  # its weakest character, as sure (name_characters.py)
         "name_confirmed_by_cells",  # each character read alone, as sure (name_reread.py)
+        "name_confirmed_by_crops",  # two crops of its own, every character sure (name_confirm.py)
         "sex_confirmed_by_characters",  # 男 / 女 itself, as sure (name_characters.py)
     }
 )
