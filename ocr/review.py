@@ -67,6 +67,7 @@ NON_BLOCKING = frozenset(
         "name_confirmed_by_cells",  # each character read alone, as sure (name_reread.py)
         "name_confirmed_by_crops",  # two crops of its own, every character sure (name_confirm.py)
         "sex_confirmed_by_characters",  # 男 / 女 itself, as sure (name_characters.py)
+        "sex_struck_out_before",  # 亚女: the sex after a struck-out entry (sex_corrections.py)
     }
 )
 ERAS_WITH_IDS = ("1985-99", "2000+")
