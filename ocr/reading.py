@@ -20,6 +20,7 @@ from ocr.result import Reading
 from ocr.review import assess
 from ocr.second_opinion import apply_second_opinion
 from ocr.sentence_band import recover_sentence_lines
+from ocr.sex_cell import reread_sex
 from ocr.sex_corrections import read_corrected_sexes
 from schemas.model import TextLine
 
@@ -61,6 +62,7 @@ def read_record(
     read_missing_spouse(reading, pages, engine)
     confirm_names_by_crops(reading, pages, engine)
     read_corrected_sexes(reading)
+    reread_sex(reading, pages, engine)
     reread_names(reading, pages, engine)
     confirm_names_by_characters(reading, pages, engine)
     flag_unsure_names(reading, pages, engine)

@@ -68,6 +68,7 @@ NON_BLOCKING = frozenset(
         "name_confirmed_by_crops",  # two crops of its own, every character sure (name_confirm.py)
         "sex_confirmed_by_characters",  # 男 / 女 itself, as sure (name_characters.py)
         "sex_struck_out_before",  # 亚女: the sex after a struck-out entry (sex_corrections.py)
+        "sex_reread",  # its cell read alone: the one character the role states (sex_cell.py)
     }
 )
 ERAS_WITH_IDS = ("1985-99", "2000+")

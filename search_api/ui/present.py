@@ -91,6 +91,7 @@ ISSUE_LABELS = {
     "sex_unreadable": "性别无法识别",
     "sex_role_mismatch": "性别与男方/女方不符",
     "sex_confirmed_by_characters": "性别经逐字确认",
+    "sex_reread": "性别由单元格单独重读",
     "role_by_order": "男女方按书写顺序判定",
     "party_by_order": "男女方按书写顺序判定",
     # dates and ages
