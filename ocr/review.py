@@ -69,6 +69,7 @@ NON_BLOCKING = frozenset(
         "sex_confirmed_by_characters",  # 男 / 女 itself, as sure (name_characters.py)
         "sex_struck_out_before",  # 亚女: the sex after a struck-out entry (sex_corrections.py)
         "sex_reread",  # its cell read alone: the one character the role states (sex_cell.py)
+        "name_correction_confirmed",  # the correction of a struck-out name, written alone elsewhere
     }
 )
 ERAS_WITH_IDS = ("1985-99", "2000+")
@@ -228,6 +229,28 @@ def _check_rare_lookalikes(reading: Reading) -> None:
             _flag(reading, f"parties[{i}].name", "name_rare_lookalike")
 
 
+def _confirm_corrections(reading: Reading) -> None:
+    """A name cut from after a struck-out one (``毛莲镇毛莲英`` -> 毛莲英,
+    ``name_struck_out_before``) stands when the record writes it alone elsewhere
+    (the signature, the other page's table) as surely as a name must be read, and
+    nowhere writes the struck part alone: which half was struck is then settled
+    (``name_correction_confirmed``, not blocking). The name's own checks still apply."""
+    texts = [ln.text.replace(" ", "") for ln in reading.lines]
+    for i, party in enumerate(reading.parties):
+        info = reading.fields.get(f"parties[{i}].name")
+        name = party.name
+        if not name or info is None or "name_struck_out_before" not in info.issues:
+            continue
+        struck = {t[: -len(name)] for t in texts if t != name and t.endswith(name)}
+        alone = any(
+            t == name and ln.confidence >= min_confidence("name")
+            for t, ln in zip(texts, reading.lines, strict=True)
+        )
+        if alone and struck and not struck & set(texts):
+            info.issues = [x for x in info.issues if x != "name_struck_out_before"]
+            info.issues.append("name_correction_confirmed")
+
+
 def _check_certificate(reading: Reading) -> None:
     cert = reading.certificate_no
     if not cert:
@@ -310,6 +333,7 @@ def assess(reading: Reading) -> Reading:
     _check_name_scripts(reading)
     _check_surnames(reading)
     _check_rare_lookalikes(reading)
+    _confirm_corrections(reading)
     required = required_fields(reading)
     _drop_uncertain_optional(reading, required)
     reasons: list[str] = []

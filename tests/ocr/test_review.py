@@ -136,3 +136,27 @@ def test_an_office_on_a_traditional_form_stays_as_read():
     assert reading.office is None or "office_in_document_script" not in (
         reading.fields["office"].issues if "office" in reading.fields else []
     )
+
+
+def _struck_wife(*elsewhere: TextLine) -> list[TextLine]:
+    lines = [ln for ln in two_column_form() if ln.text != "李秀英"]
+    return [*lines, line("李秀莲 李秀英", 1550, 480), *elsewhere]
+
+
+def test_a_struck_out_name_is_held_unless_the_record_writes_its_correction_alone():
+    reading = assess(extract_fields(_struck_wife()))
+    assert reading.parties[1].name == "李秀英"
+    assert "parties[1].name: name_struck_out_before" in reading.review_reasons
+    signed = [line("女方签名：", 1300, 900), line("李秀英", 1600, 900)]
+    reading = assess(extract_fields(_struck_wife(*signed)))
+    assert "name_correction_confirmed" in reading.fields["parties[1].name"].issues
+    assert reading.review_reasons == []
+
+
+def test_a_correction_is_not_confirmed_by_an_unsure_reading_or_the_struck_name_alone():
+    unsure = [line("女方签名：", 1300, 900), line("李秀英", 1600, 900, conf=0.9)]
+    reading = assess(extract_fields(_struck_wife(*unsure)))
+    assert "parties[1].name: name_struck_out_before" in reading.review_reasons
+    both = [line("李秀英", 1600, 900), line("李秀莲", 1600, 960)]
+    reading = assess(extract_fields(_struck_wife(*both)))
+    assert "parties[1].name: name_struck_out_before" in reading.review_reasons
