@@ -21,7 +21,6 @@ from ocr.review import assess
 from ocr.second_opinion import apply_second_opinion
 from ocr.sentence_band import recover_sentence_lines
 from ocr.sex_cell import reread_sex
-from ocr.sex_corrections import read_corrected_sexes
 from schemas.model import TextLine
 
 log = logging.getLogger("marriage_archive.ocr")
@@ -61,7 +60,6 @@ def read_record(
     reread_registration_date(reading, pages, engine)
     read_missing_spouse(reading, pages, engine)
     confirm_names_by_crops(reading, pages, engine)
-    read_corrected_sexes(reading)
     reread_sex(reading, pages, engine)
     reread_names(reading, pages, engine)
     confirm_names_by_characters(reading, pages, engine)

@@ -67,7 +67,6 @@ NON_BLOCKING = frozenset(
         "name_confirmed_by_cells",  # each character read alone, as sure (name_reread.py)
         "name_confirmed_by_crops",  # two crops of its own, every character sure (name_confirm.py)
         "sex_confirmed_by_characters",  # 男 / 女 itself, as sure (name_characters.py)
-        "sex_struck_out_before",  # 亚女: the sex after a struck-out entry (sex_corrections.py)
         "sex_reread",  # its cell read alone: the one character the role states (sex_cell.py)
         "name_correction_confirmed",  # the correction of a struck-out name, written alone elsewhere
     }
