@@ -19,7 +19,17 @@ party's own values, never from template coordinates:
   on the sentence's own rows), its start when its first text begins far right
   of the sentence's left margin; the box is that row, from the sentence's left
   margin, about an ID's width long (the number opens the row; further right
-  the other spouse's details follow).
+  the other spouse's details follow);
+* a sentence whose party's row was read only up to its name
+  (``兹有寇山忠（男，``, the age, label and number after it lost): the rest of
+  that row, when the other spouse's name was read on a later row.
+
+A party whose own row gives no ID may find it stated on another line of the
+record: the certificate of a two-page record repeats the table's facts
+(``身份证號 620722690906280`` under a table whose cells read nothing).
+``ids_held_by_nobody`` lists the valid IDs read on the record's lines that no
+party holds; ``ocr.reread`` gives one to a party only when it states that
+party's printed birth date and sex and not the other's.
 
 ``ocr.reread`` reads the box through its usual sources and acceptance rules.
 """
@@ -29,10 +39,12 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
+from ocr import values as V
 from ocr.labels import FIELD_LABELS
 from ocr.layout import Segment, group_rows, is_vertical, same_row, segment_lines, span_box
 from ocr.result import Reading, era_of
-from schemas.model import FieldInfo
+from schemas.idnumber import normalize_id
+from schemas.model import FieldInfo, TextLine
 
 # Eras whose forms print no ID number (design.md "Domain facts").
 _ERAS_WITHOUT_IDS = ("1950-55", "1956-84")
@@ -251,6 +263,33 @@ def _sentence_boxes(
     return boxes + ([below] if below is not None else [])
 
 
+def row_rest_box(
+    segments: list[Segment], name: Segment, others: list[Segment | None]
+) -> ValueBox | None:
+    """The rest of the party's name row in the certificate sentence when detection
+    lost it (``兹有寇山忠（男，`` read, ``22 岁，身份证号 620722620512381`` not).
+
+    The row must end, after the name, ``MIN_ROOM`` name heights or more short of
+    the sentence's right margin (the rightmost text of that row and the next
+    two); the box is that stretch. Only when every other party's name was read
+    and none lies on this row: the rest of the row then holds this party's
+    details only (the next party's begin on a later row). None otherwise.
+    """
+    if any(other is None for other in others):
+        return None  # the other spouse's place in the sentence is unknown
+    rows = _rows(segments, name.page)
+    k = next((j for j, row in enumerate(rows) if any(same_row(s, name) for s in row)), None)
+    if k is None:
+        return None
+    if any(other is not None and same_row(other, name) for other in others):
+        return None
+    end = max(s.right for s in rows[k])
+    margin = max(s.right for row in rows[k : k + 3] for s in row)
+    if margin - end < MIN_ROOM * name.height:
+        return None
+    return ValueBox(name.page, end, name.top, name.height, margin + name.height)
+
+
 def missing_id_boxes(reading: Reading, i: int, page_width: int) -> list[ValueBox]:
     """The boxes party ``i``'s ID may be written in, most likely first, when extraction
     found no value for it.
@@ -275,7 +314,12 @@ def missing_id_boxes(reading: Reading, i: int, page_width: int) -> list[ValueBox
             box = _column_box(reading, name, other, reading.fields.get(f"parties[{j}].id_number"))
             return [box] if box is not None else []
     in_sentence = "from_sentence" in own.issues
-    return _sentence_boxes(reading, name, _next_name(reading, i, name), page_width, in_sentence)
+    boxes = _sentence_boxes(reading, name, _next_name(reading, i, name), page_width, in_sentence)
+    rest = None
+    if in_sentence:
+        names = [None if info is None else _as_segment(info) for _j, info in others]
+        rest = row_rest_box(segment_lines(reading.lines), name, names)
+    return boxes + ([rest] if rest is not None else [])
 
 
 def lost_row_box(reading: Reading, i: int) -> ValueBox | None:
@@ -301,3 +345,19 @@ def lost_row_box(reading: Reading, i: int) -> ValueBox | None:
     if found is None:
         return None
     return next_row_box(segments, name, *found)
+
+
+def ids_held_by_nobody(reading: Reading) -> list[tuple[str, TextLine]]:
+    """The valid ID numbers read on the record's lines that no party holds, each
+    with the line it was read on (one pair per line and value), as digits only.
+
+    Empty for eras whose forms print no IDs.
+    """
+    if era_of(reading.registration_date) in _ERAS_WITHOUT_IDS:
+        return []
+    held = {normalize_id(p.id_number) for p in reading.parties if p.id_number}
+    out: list[tuple[str, TextLine]] = []
+    for line in reading.lines:
+        values = {normalize_id(v.printed) for v in V.find_ids(line.text) if v.valid}
+        out += [(value, line) for value in sorted(values - held)]
+    return out

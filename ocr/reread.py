@@ -27,12 +27,12 @@ from ocr import values as V
 from ocr.crops import clip
 from ocr.engine import OcrEngine
 from ocr.id_cells import read_cells
-from ocr.id_missing import ValueBox, lost_row_box, missing_id_boxes
+from ocr.id_missing import ValueBox, ids_held_by_nobody, lost_row_box, missing_id_boxes
 from ocr.id_rules import inpaint_rules, ruleless_versions, strokes_cross_rules
 from ocr.result import Reading
 from ocr.review import min_confidence
-from schemas.idnumber import parse_id
-from schemas.model import FieldInfo
+from schemas.idnumber import normalize_id, parse_id
+from schemas.model import FieldInfo, TextLine
 
 _RETRY_ISSUES = ("id_number_unreadable", "id_bad_length")
 # A value read whole but invalid: a speck read as a mark inside it may have split
@@ -118,7 +118,9 @@ def _valid_ids(text: str) -> set[str]:
             or _fifteen_without_specks(joined)
             or _eighteen_with_ones_on_rules(joined)
         )
-    return found
+    # digits only: a cell rule read as ``|`` inside a run (``620|7|2|2770204300``)
+    # validates as the 15 digits around it, and must count as 15 digits, not 18
+    return {normalize_id(v) for v in found}
 
 
 # Marks read between digit cells (``62#0722…``, ``62=0722…``): a rule's stub or a
@@ -135,7 +137,9 @@ def _valid_without_specks(joined: str) -> set[str]:
     """
     digits = _SPECK.sub("", joined.translate(V.DIGIT_CONFUSIONS))
     out: set[str] = set()
-    for run in re.findall(r"[0-9X]{18,19}", digits):
+    # a run of exactly 18 or 19: windows of a longer one are valid by chance (one in
+    # eleven each: ``210722193911074991`` inside ``62107221939110749910``)
+    for run in re.findall(r"(?<![0-9X])[0-9X]{18,19}(?![0-9X])", digits):
         for start in range(len(run) - 17):
             window = run[start : start + 18]
             out |= {v.printed for v in V.find_ids(window) if v.valid and len(v.printed) == 18}
@@ -197,17 +201,61 @@ def states_printed_facts(reading: Reading, i: int, value: str) -> bool:
     a 15-digit ID has no check character, and these are the parts of it that
     other fields of the form can confirm.
     """
-    party, check = reading.parties[i], parse_id(value)
-    born = reading.fields.get(f"parties[{i}].birth_date")
-    if not party.birth_date or not party.sex:
-        return False
-    if born is None or "birth_date_from_id" in born.issues:
-        return False
-    if born.confidence < min_confidence("birth_date"):
+    printed = printed_birth(reading, i)
+    if printed is None:
         return False
     # 出生年月 forms print the year and month only: those must match, and the day
     # rests on the two readings that agree
-    return V.id_states_birth_date(check, party.birth_date) and check.sex == party.sex
+    check = parse_id(value)
+    return V.id_states_birth_date(check, printed[0]) and check.sex == printed[1]
+
+
+def printed_birth(reading: Reading, i: int) -> tuple[str, str] | None:
+    """Party ``i``'s birth date and sex as the form prints them, when both were read
+    surely (the date not taken from the ID itself); else None."""
+    party = reading.parties[i]
+    born = reading.fields.get(f"parties[{i}].birth_date")
+    if not party.birth_date or not party.sex:
+        return None
+    if born is None or "birth_date_from_id" in born.issues:
+        return None
+    if born.confidence < min_confidence("birth_date"):
+        return None
+    return party.birth_date, party.sex
+
+
+# Birth digits of an 18-digit row the printed birth date may replace: PP-OCRv6 reads
+# a cut ``8`` as ``3`` (``620722193911074990`` for 1989-11-07), and 198x years and
+# day 28 hold many 8s; more differences would be another number.
+MAX_REPAIRED_DIGITS = 2
+
+
+def repaired_by_birth_date(texts: list[str], birth_date: str, sex: str) -> set[str]:
+    """18-digit IDs that rows read with a check character that fails give once their
+    birth digits are the printed birth date (pure).
+
+    Only runs of exactly 18 characters whose birth digits differ from the printed
+    full date (``YYYY-MM-DD``) in one or two places, and only when the check
+    character then holds, the region is a listed one and the sex digit states the
+    printed sex. The printed date chooses the digits; the check character (one
+    chance in eleven to pass by accident) is all that confirms the rest, so such a
+    value is always held for a clerk (``reread_ids``).
+    """
+    want = birth_date.replace("-", "")
+    if len(want) != 8 or not want.isdigit():
+        return set()
+    out: set[str] = set()
+    for text in texts:
+        joined = re.sub(r"\s+", "", V.halfwidth(text)).upper()
+        for run in re.findall(r"(?<![0-9X])[0-9]{17}[0-9X](?![0-9X])", joined):
+            differ = sum(a != b for a, b in zip(run[6:14], want, strict=True))
+            if not 0 < differ <= MAX_REPAIRED_DIGITS:
+                continue
+            value = run[:6] + want + run[14:]
+            check = parse_id(value)
+            if check.valid and not check.warnings and check.sex == sex:
+                out.add(value)
+    return out
 
 
 @dataclass(frozen=True)
@@ -217,6 +265,7 @@ class RowReading:
     source: str  # "row" (whole row, three crops), "cells", "kept", "detected"
     ids: frozenset[str]
     confidence: float
+    text: str = ""  # what was read (``repaired_by_birth_date`` looks at it)
 
 
 def choose_id(readings: list[RowReading]) -> tuple[str, float, int] | None:
@@ -323,7 +372,7 @@ def kept_row_readings(crops: list[np.ndarray], engine: OcrEngine) -> list[RowRea
     if not versions:
         return []
     texts = engine.recognize_lines(versions)
-    return [RowReading("kept", frozenset(_valid_ids(text)), conf) for text, conf in texts]
+    return [RowReading("kept", frozenset(_valid_ids(text)), conf, text) for text, conf in texts]
 
 
 def kept_detection(strip: np.ndarray, engine: OcrEngine) -> RowReading:
@@ -333,7 +382,7 @@ def kept_detection(strip: np.ndarray, engine: OcrEngine) -> RowReading:
     if not strokes_cross_rules(strip):
         return RowReading("kept", frozenset(), 0.0)
     text, conf = detected_row(inpaint_rules(strip), engine)
-    return RowReading("kept", frozenset(_valid_ids(text)), conf)
+    return RowReading("kept", frozenset(_valid_ids(text)), conf, text)
 
 
 def _row_readings(
@@ -341,16 +390,16 @@ def _row_readings(
 ) -> list[RowReading]:
     """The row read by every source in turn until one settles it (``reread_ids``)."""
     texts = engine.recognize_lines([remove_vertical_rules(c) for c in crops] + [crops[0]])
-    readings = [RowReading("row", frozenset(_valid_ids(text)), conf) for text, conf in texts]
+    readings = [RowReading("row", frozenset(_valid_ids(text)), conf, text) for text, conf in texts]
     if not _settled(readings):
         cells, conf = read_cells(page, bbox, engine)
         ids = frozenset(_valid_ids(cells)) if cells else frozenset()
-        readings.append(RowReading("cells", ids, conf))
+        readings.append(RowReading("cells", ids, conf, cells or ""))
     if not _settled(readings):
         readings += kept_row_readings(crops, engine)
     if not _settled(readings):
         text, conf = detected_row(remove_vertical_rules(crops[1]), engine)
-        readings.append(RowReading("detected", frozenset(_valid_ids(text)), conf))
+        readings.append(RowReading("detected", frozenset(_valid_ids(text)), conf, text))
     if not _settled(readings):
         readings.append(kept_detection(crops[1], engine))
     return readings
@@ -382,6 +431,40 @@ def _take(reading: Reading, i: int, info: FieldInfo, readings: list[RowReading])
     return True
 
 
+def _overlaps(line: TextLine, info: FieldInfo | None) -> bool:
+    """True when ``line`` lies on the page and over the box of the field ``info``."""
+    if info is None or info.bbox is None or line.page != info.page:
+        return False
+    x, y, w, h = line.bbox
+    fx, fy, fw, fh = info.bbox
+    return x < fx + fw and fx < x + w and y < fy + fh and fy < y + h
+
+
+def stated_elsewhere(reading: Reading, i: int) -> tuple[RowReading, TextLine] | None:
+    """Party ``i``'s ID as another line of the record states it: a source of its own
+    (``"elsewhere"``) for a party whose own row gives no ID.
+
+    Only a valid ID no party holds (``ocr.id_missing.ids_held_by_nobody``), read
+    outside the party's own ID box, that states party ``i``'s printed birth date
+    and sex (``states_printed_facts``) and not another party's; None when no such
+    ID or two different ones are read.
+    """
+    info = reading.fields.get(f"parties[{i}].id_number")
+    others = [j for j in range(len(reading.parties)) if j != i]
+    best: dict[str, tuple[float, TextLine]] = {}
+    for value, line in ids_held_by_nobody(reading):
+        if _overlaps(line, info) or not states_printed_facts(reading, i, value):
+            continue
+        if any(states_printed_facts(reading, j, value) for j in others):
+            continue
+        if value not in best or line.confidence > best[value][0]:
+            best[value] = (line.confidence, line)
+    if len(best) != 1:
+        return None
+    value, (confidence, line) = next(iter(best.items()))
+    return RowReading("elsewhere", frozenset({value}), confidence), line
+
+
 def _read_box(
     reading: Reading,
     i: int,
@@ -389,40 +472,86 @@ def _read_box(
     box: ValueBox,
     engine: OcrEngine,
     issues: list[str] | None = None,
+    extra: list[RowReading] | None = None,
 ) -> bool:
-    """Party ``i``'s ID read from ``box`` (``ocr.id_missing``) through every source;
-    when a value is taken, its field (with ``issues`` kept) replaces any other."""
+    """Party ``i``'s ID read from ``box`` (``ocr.id_missing``) through every source,
+    ``extra`` joining them when the box gives an ID; when a value is taken, its
+    field (with ``issues`` kept) replaces any other."""
     bbox = box.bbox(page.shape[1])
     x, y, w, h = bbox
     crops = [clip(page, x, y - int(h * m), x + w, y + h + int(h * m)) for m in (0.25, 0.5)]
     if not crops[0].size:
         return False
     info = FieldInfo(confidence=0.0, page=box.page, bbox=bbox, issues=issues or [], source="ocr")
-    if not _take(reading, i, info, _row_readings(page, crops, bbox, engine)):
+    row = _row_readings(page, crops, bbox, engine)
+    if not any(r.ids for r in row) or not _take(reading, i, info, row + (extra or [])):
         return False
     reading.fields[f"parties[{i}].id_number"] = info
     return True
 
 
-def _read_missing(reading: Reading, i: int, pages: list[np.ndarray], engine: OcrEngine) -> bool:
+def _read_missing(
+    reading: Reading, i: int, pages: list[np.ndarray], engine: OcrEngine, extra: list[RowReading]
+) -> bool:
     """Party ``i``'s ID read from the boxes its label gives (``ocr.id_missing``), in
     turn, when extraction found no value at all; the field is added only when a
     value is read."""
     for index, page in enumerate(pages):
         for box in missing_id_boxes(reading, i, page.shape[1]):
-            if box.page == index and _read_box(reading, i, page, box, engine):
+            if box.page == index and _read_box(reading, i, page, box, engine, extra=extra):
                 return True
     return False
 
 
-def _read_lost_row(reading: Reading, i: int, pages: list[np.ndarray], engine: OcrEngine) -> bool:
+def _read_lost_row(
+    reading: Reading, i: int, pages: list[np.ndarray], engine: OcrEngine, extra: list[RowReading]
+) -> bool:
     """Party ``i``'s unreadable ID read from the row after its label when the label
     ends its row and page detection lost the next one (``ocr.id_missing``)."""
     box = lost_row_box(reading, i)
     if box is None or box.page >= len(pages):
         return False
     kept = [x for x in reading.fields[f"parties[{i}].id_number"].issues if x not in _RETRY_ISSUES]
-    return _read_box(reading, i, pages[box.page], box, engine, kept)
+    return _read_box(reading, i, pages[box.page], box, engine, kept, extra)
+
+
+def _take_elsewhere(reading: Reading, i: int, found: tuple[RowReading, TextLine] | None) -> bool:
+    """Party ``i``'s ID from the line that states it elsewhere (``stated_elsewhere``),
+    when its own row gave none: one source (a 15-digit value stays unconfirmed).
+    The field points at that line and keeps extraction's other doubts."""
+    if found is None:
+        return False
+    source, line = found
+    key = f"parties[{i}].id_number"
+    dropped = _RETRY_ISSUES + _INVALID_ISSUES
+    kept = (
+        [x for x in reading.fields[key].issues if x not in dropped] if key in reading.fields else []
+    )
+    info = FieldInfo(
+        confidence=0.0, page=line.page, bbox=list(line.bbox), issues=kept, source="ocr"
+    )
+    if not _take(reading, i, info, [source]):
+        return False
+    reading.fields[key] = info
+    return True
+
+
+def _take_repaired(reading: Reading, i: int, info: FieldInfo, row: list[RowReading]) -> bool:
+    """Party ``i``'s 18-digit ID from its row's readings with their birth digits
+    repaired to the printed birth date (``repaired_by_birth_date``), when they give
+    one value; always held (``id_reread_unconfirmed``)."""
+    printed = printed_birth(reading, i)
+    if printed is None:
+        return False
+    given = {r: repaired_by_birth_date([r.text], *printed) for r in row}
+    values = set().union(*given.values())
+    if len(values) != 1:
+        return False
+    confidence = max(r.confidence for r, found in given.items() if found)
+    if not _take(reading, i, info, [RowReading("repaired", frozenset(values), confidence)]):
+        return False
+    info.issues.append("id_reread_unconfirmed")
+    return True
 
 
 def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> int:
@@ -441,13 +570,22 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
     (``ocr.id_missing``); so is an unreadable one whose row read nothing, from
     the start of the next row when its sentence label ends its row and page
     detection lost that row or its start (``ocr.id_missing.lost_row_box``).
+    An ID another line of the record states for the party (``stated_elsewhere``)
+    joins these sources when the party's row gives an ID, and is taken alone when
+    no row of the party's gives any. Last, an 18-digit row read with a failing
+    check character may give its ID once its birth digits are the printed birth
+    date (``repaired_by_birth_date``): held for a clerk.
     """
     recovered = 0
     for i, party in enumerate(reading.parties):
         key = f"parties[{i}].id_number"
         info = reading.fields.get(key)
         if info is None and party.id_number is None:
-            recovered += _read_missing(reading, i, pages, engine)
+            found = stated_elsewhere(reading, i)
+            extra = [found[0]] if found else []
+            recovered += _read_missing(reading, i, pages, engine, extra) or _take_elsewhere(
+                reading, i, found
+            )
             continue
         if info is None or info.bbox is None or info.page is None or info.page >= len(pages):
             continue
@@ -459,6 +597,14 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
         crops = [cut(page, info.bbox, margin) for margin in (0.25, 0.5)]
         if not crops[0].size:
             continue
-        taken = _take(reading, i, info, _row_readings(page, crops, info.bbox, engine))
-        recovered += taken or (not invalid and _read_lost_row(reading, i, pages, engine))
+        found = stated_elsewhere(reading, i)
+        extra = [found[0]] if found else []
+        row = _row_readings(page, crops, info.bbox, engine)
+        read = any(r.ids for r in row)  # a row that read an ID is never overruled
+        recovered += (
+            (read and _take(reading, i, info, row + extra))
+            or (not invalid and _read_lost_row(reading, i, pages, engine, extra))
+            or (not read and _take_elsewhere(reading, i, found))
+            or (not read and _take_repaired(reading, i, info, row))
+        )
     return recovered

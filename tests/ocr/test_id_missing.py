@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from ocr.extract import extract_fields
-from ocr.id_missing import lost_row_box, missing_id_boxes
-from ocr.reread import reread_ids
+from ocr.id_missing import ids_held_by_nobody, lost_row_box, missing_id_boxes
+from ocr.reread import reread_ids, stated_elsewhere
 from schemas.model import TextLine
 from tests.ocr.conftest import render_page
 from tests.ocr.forms import line, shared_label_table
@@ -321,3 +321,144 @@ def test_an_unreadable_id_is_read_from_the_lost_start_of_the_next_row(engines):
     assert reread_ids(reading, [page], engines["rapidocr"]) == 1
     assert reading.parties[0].id_number == HUSBAND_15
     assert reading.fields["parties[0].id_number"].bbox == [60, 400, 560, 40]
+
+
+def two_page_lines(wife_id: str = SENTENCE_WIFE_15, wife_in_table: bool = False) -> list[TextLine]:
+    """A table (page 0) whose wife's ID row read nothing, and the certificate (page 1)
+    that states her ID again after its label, its opening row lost."""
+    table = shared_label_table(HUSBAND_15, SENTENCE_WIFE_15 if wife_in_table else None)
+    return [
+        *table,
+        line("离婚证", 700, 100, page=1),
+        line("身份证號", 100, 300, page=1),
+        line(wife_id + "·自愿离婚，经审查合于", 400, 300, page=1),
+    ]
+
+
+def test_ids_no_party_holds_are_listed_as_digits_with_their_line():
+    reading = extract_fields(two_page_lines(wife_id="620|7|2|2630512248"))
+    assert reading.parties[1].id_number is None  # extraction gave the value nobody
+    found = ids_held_by_nobody(reading)
+    assert [(value, ln.page) for value, ln in found] == [(SENTENCE_WIFE_15, 1)]
+
+
+def test_an_id_a_party_holds_is_not_listed():
+    reading = extract_fields(two_page_lines(wife_id=HUSBAND_15))
+    assert reading.parties[0].id_number == HUSBAND_15
+    assert ids_held_by_nobody(reading) == []
+
+
+def test_an_id_stated_elsewhere_goes_to_the_party_whose_printed_facts_it_states():
+    reading = extract_fields(two_page_lines())
+    found = stated_elsewhere(reading, 1)
+    assert found is not None
+    source, where = found
+    assert source.source == "elsewhere" and source.ids == {SENTENCE_WIFE_15}
+    assert where.page == 1
+
+
+@pytest.mark.parametrize(
+    "wife_id",
+    [
+        "620722" + "630512" + "247",  # her birth date, a man's sequence digit
+        "620722" + "640512" + "248",  # another birth year
+        "620722" + "581005" + "137",  # the husband's birth date and sex: not hers
+    ],
+)
+def test_an_id_stated_elsewhere_that_does_not_state_the_partys_facts_is_not_hers(wife_id):
+    reading = extract_fields(two_page_lines(wife_id=wife_id))
+    assert stated_elsewhere(reading, 1) is None
+
+
+def test_two_different_ids_stated_elsewhere_give_none():
+    lines = [*two_page_lines(), line("620722" + "630512" + "266", 400, 400, page=1)]
+    assert stated_elsewhere(extract_fields(lines), 1) is None
+
+
+@pytest.mark.slow
+def test_an_id_its_row_does_not_give_is_taken_from_another_page_unconfirmed(engines):
+    lines = two_page_lines()
+    pages = [render_page([x for x in lines if x.page == p]) for p in (0, 1)]
+    reading = extract_fields(lines)
+    assert reread_ids(reading, pages, engines["rapidocr"]) == 1
+    assert reading.parties[1].id_number == SENTENCE_WIFE_15
+    info = reading.fields["parties[1].id_number"]
+    assert info.page == 1  # the line that states it
+    # one source: a 15-digit value stays held
+    assert "id_reread" in info.issues and "id_reread_unconfirmed" in info.issues
+
+
+@pytest.mark.slow
+def test_an_id_its_row_reads_and_another_page_states_is_confirmed(engines):
+    lines = two_page_lines()
+    pages = [
+        render_page([x for x in two_page_lines(wife_in_table=True) if x.page == 0]),
+        render_page([x for x in lines if x.page == 1]),
+    ]
+    reading = extract_fields(lines)
+    assert reread_ids(reading, pages, engines["rapidocr"]) == 1
+    assert reading.parties[1].id_number == SENTENCE_WIFE_15
+    info = reading.fields["parties[1].id_number"]
+    assert info.page == 0  # read in its own row, the other page agreeing
+    assert "confirmed_by_second_reading" in info.issues
+
+
+def row_rest_lost_lines(lost: bool = True, wife_named: bool = True) -> list[TextLine]:
+    """The husband's opening row read only up to his name (``兹有张建国（男，``): his
+    age, label and number (the rest of the row) lost; the wife's details follow on
+    the rows after it, as a certificate that gives ages wraps them."""
+    wife = (
+        "）与李秀英（女，1963年5月12日生，身份证号" if wife_named else "）1963年5月12日生，身份证号"
+    )
+    lines = [
+        line("结婚证", 900, 60),
+        line("兹有张建国（男，", 100, 300),
+        line(wife, 60, 400),
+        line(SENTENCE_WIFE_15 + "）自愿结婚，经审查合于《中华人民共和国", 60, 500),
+        line("婚姻法》关于结婚的规定，发给此证。", 60, 600),
+        line("登记机关：高台县民政局", 900, 800),
+        line("一九八五年九月十一日", 900, 880),
+    ]
+    if not lost:
+        lines.append(line("25岁，身份证号" + HUSBAND_15, 420, 300))
+    return lines
+
+
+def test_a_row_read_only_up_to_the_name_gives_its_rest():
+    reading = extract_fields(row_rest_lost_lines())
+    assert reading.parties[1].id_number == SENTENCE_WIFE_15
+    assert "parties[0].id_number" not in reading.fields
+    boxes = missing_id_boxes(reading, 0, 2300)
+    assert len(boxes) == 1
+    box = boxes[0]
+    # the row of 兹有张建国（男， (x 100-420, y 300) from its end to past the sentence's margin
+    assert (box.page, box.top, box.height) == (0, 300, 40)
+    # (the row's segments end at its sex, ``（男，`` 340-420, estimated in its line)
+    assert 340 <= box.left <= 420 and box.right is not None and box.right >= 1400
+
+
+def test_no_row_rest_when_the_other_spouses_name_was_not_read():
+    reading = extract_fields(row_rest_lost_lines(wife_named=False))
+    assert reading.fields.get("parties[1].name") is None
+    # the rest of his row might hold her details too: not read (the label on row 2
+    # still gives its own box, session 16's)
+    assert all(box.top != 300 for box in missing_id_boxes(reading, 0, 2300))
+
+
+def test_no_row_rest_when_the_row_was_read_to_the_sentences_margin():
+    lines = row_rest_lost_lines()
+    lines[1] = line("兹有张建国（男，25岁，身份证号，住高台县城关镇东街村三号", 100, 300)
+    reading = extract_fields(lines)
+    assert "parties[0].id_number" not in reading.fields
+    assert all(box.top != 300 or box.left < 1000 for box in missing_id_boxes(reading, 0, 2300))
+
+
+@pytest.mark.slow
+def test_an_id_on_the_lost_rest_of_the_name_row_is_read(engines):
+    page = render_page(row_rest_lost_lines(lost=False))
+    reading = extract_fields(row_rest_lost_lines())
+    assert reread_ids(reading, [page], engines["rapidocr"]) == 1
+    assert reading.parties[0].id_number == HUSBAND_15
+    assert reading.parties[1].id_number == SENTENCE_WIFE_15
+    # no birth date printed for him: one reading or two, the value stays held
+    assert "id_reread_unconfirmed" in reading.fields["parties[0].id_number"].issues

@@ -14,6 +14,7 @@ from ocr.reread import (
     choose_id,
     detection_sheet,
     remove_vertical_rules,
+    repaired_by_birth_date,
     reread_ids,
 )
 from ocr.result import Reading
@@ -48,6 +49,9 @@ def test_tall_rules_are_painted_out_and_short_strokes_kept():
         (HUSBAND_ID[:2] + "#" + HUSBAND_ID[2:], {HUSBAND_ID}),  # a speck read between cells
         (HUSBAND_ID[:2] + "=" + HUSBAND_ID[2:-1] + " " + HUSBAND_ID[-1], {HUSBAND_ID}),
         (HUSBAND_ID[:2] + "年" + HUSBAND_ID[3:], set()),  # a character in place of a digit
+        # 20 digits once the marks are dropped: no window of them is a reading
+        ("9" + HUSBAND_ID[:5] + "." + HUSBAND_ID[5:] + "9", set()),
+        ("1" + HUSBAND_ID[:5] + "." + HUSBAND_ID[5:], {HUSBAND_ID}),  # one border read as 1
         (FIFTEEN[:4] + "#" + FIFTEEN[4:], set()),  # 15 digits: no check character to confirm
         (FIFTEEN[:12] + "." + FIFTEEN[12:], {FIFTEEN}),  # a speck read as a dot between digits
         (FIFTEEN[:1] + "·" + FIFTEEN[1:], {FIFTEEN}),
@@ -66,6 +70,9 @@ def test_tall_rules_are_painted_out_and_short_strokes_kept():
         (ONES_ON_RULES.replace("-", "--", 1), set()),  # two marks in one gap: no one digit
         (HUSBAND_ID[:6] + "=" + HUSBAND_ID[7:], set()),  # a strike mark: a corrected digit
         (FIFTEEN[:10] + "-" + FIFTEEN[11:], set()),  # 15 digits: no check character
+        # cell rules read as ``|`` around digits: the 15 digits, as digits only (a
+        # value 18 characters long would pass as an 18-digit one, never confirmed)
+        (FIFTEEN[:3] + "|" + FIFTEEN[3] + "|" + FIFTEEN[4] + "|" + FIFTEEN[5:], {FIFTEEN}),
     ],
 )
 def test_valid_ids_in_a_reread_row(text, expected):
@@ -190,3 +197,59 @@ def test_no_more_than_two_dashes_are_read_as_ones():
     marked = three[:6] + "-" + three[7:9] + "-" + three[10:11] + "-" + three[12:]
     assert _valid_ids(marked) == set()
     assert _valid_ids(three[:6] + "-" + three[7:9] + "-" + three[10:]) == {three}
+
+
+# an 18-digit ID with 8s in its birth digits (1988-08-28), female; the cut-8-read-as-3
+# misread of the year's last digit and of the day's (the check character then fails)
+EIGHTS = id18("620722", "19880828", "122")
+YEAR_MISREAD = EIGHTS[:9] + "3" + EIGHTS[10:]
+TWO_MISREAD = YEAR_MISREAD[:13] + "3" + YEAR_MISREAD[14:]
+
+
+@pytest.mark.parametrize(
+    ("texts", "birth_date", "sex", "expected"),
+    [
+        ([YEAR_MISREAD], "1988-08-28", "F", {EIGHTS}),
+        ([" ".join(TWO_MISREAD)], "1988-08-28", "F", {EIGHTS}),  # spaced cells, two digits
+        ([TWO_MISREAD[:8] + "3" + TWO_MISREAD[9:]], "1988-08-28", "F", set()),  # three
+        ([YEAR_MISREAD], "1988-08", "F", set()),  # the printed day unknown: nothing to repair
+        ([YEAR_MISREAD], "1988-08-28", "M", set()),  # the sex digit states another sex
+        ([EIGHTS[:15] + "9" + EIGHTS[16:]], "1988-08-28", "F", set()),  # a sequence digit
+        (["1" + YEAR_MISREAD], "1988-08-28", "F", set()),  # 19 characters: no 18-digit row
+        ([YEAR_MISREAD[:15]], "1988-08-28", "F", set()),  # 15 digits: no check character
+    ],
+)
+def test_birth_digits_repaired_to_the_printed_date(texts, birth_date, sex, expected):
+    assert parse_id(YEAR_MISREAD).errors == ["check_digit"]  # the row gives no ID as read
+    assert repaired_by_birth_date(texts, birth_date, sex) == expected
+
+
+def _misread_row_page(text: str) -> np.ndarray:
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.ocr.conftest import FONT
+
+    image = Image.new("RGB", (1400, 160), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 40)
+    draw.text((20, 50), "身份证号", fill="black", font=font)
+    draw.text((220, 50), text, fill="black", font=font)
+    return np.ascontiguousarray(np.array(image)[:, :, ::-1])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("birth_date", "expected"), [("1988-08-28", EIGHTS), ("1988-08", None)])
+def test_a_row_with_a_failing_check_character_is_repaired_and_held(engines, birth_date, expected):
+    # the row as the engine misreads it (the year's 8 printed as 3): no valid ID in it
+    page = _misread_row_page(YEAR_MISREAD)
+    reading = Reading(parties=[Party(role="husband"), Party(role="wife", sex="F")])
+    reading.parties[1].birth_date = birth_date
+    reading.fields["parties[1].birth_date"] = FieldInfo(confidence=0.99, page=0, bbox=[0, 0, 9, 9])
+    reading.fields["parties[1].id_number"] = FieldInfo(
+        confidence=0.0, page=0, bbox=[220, 50, 400, 40], issues=["id_number_unreadable"]
+    )
+    assert reread_ids(reading, [page], engines["rapidocr"]) == (expected is not None)
+    assert reading.parties[1].id_number == expected
+    if expected is not None:
+        issues = reading.fields["parties[1].id_number"].issues
+        assert "id_reread" in issues and "id_reread_unconfirmed" in issues
