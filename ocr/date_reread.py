@@ -27,7 +27,7 @@ from ocr.engine import OcrEngine
 from ocr.layout import Segment, is_vertical, same_row, segment_lines
 from ocr.regdate import (
     consistent_date_text,
-    date_like,
+    date_column,
     signoff_date_slots,
     year_from_certificate,
 )
@@ -90,15 +90,6 @@ def column_crops(page: np.ndarray, bbox: tuple[int, ...]) -> list[np.ndarray]:
         for along, across in COLUMN_PADS
     ]
     return [np.ascontiguousarray(np.rot90(c)) for c in _usable(crops)]
-
-
-def date_column(segments: list[Segment]) -> Segment | None:
-    """The one unlabelled vertical column that reads like a date; None when there is
-    none or more than one (which of them is the registration date is then unknown)."""
-    columns = [
-        s for s in segments if s.label is None and is_vertical(s.bbox, s.text) and date_like(s.text)
-    ]
-    return columns[0] if len(columns) == 1 else None
 
 
 def label_crops(page: np.ndarray, label: Segment, row_labels: list[Segment]) -> list[np.ndarray]:
@@ -329,6 +320,8 @@ def reread_registration_date(reading: Reading, pages: list[np.ndarray], engine: 
         if info is None or not values:
             return False
         if current in values:
+            if _confirm_unanchored(info, current, readings, site, cert_year):
+                return True
             if _confirm_repair(info, current, recognized):
                 return True
             return _confirm_certificate_year(info, current, readings, reading.certificate_no)
@@ -336,7 +329,7 @@ def reread_registration_date(reading: Reading, pages: list[np.ndarray], engine: 
         return True
     agreed = agreed_date(readings)
     if agreed is None:
-        return False
+        return _read_once(reading, site, readings, cert_year)
     value, confidence, texts = agreed
     if current is not None and not value.startswith(current):
         return False
@@ -353,7 +346,74 @@ def reread_registration_date(reading: Reading, pages: list[np.ndarray], engine: 
         drop.update(_REPAIRS)
     info.issues = [i for i in info.issues if i not in drop]
     info.issues.append("confirmed_by_second_reading")
+    if all(_only_with_mark_repair(text, value) for text in texts):
+        # every crop needed its 日 or a separator put back (十二月二月): for a clerk
+        info.issues.append("date_digits_normalized")
     info.confidence = round(confidence, 4)
     reading.era = era_of(value)
     log.debug("registration date re-read from its crop")
+    return True
+
+
+def _only_with_mark_repair(text: str, value: str) -> bool:
+    """True when ``text`` reads the full date ``value`` only once a lost or misread
+    日 or separator is put back (``values.DateValue.mark_repaired``)."""
+    marks = [d.mark_repaired for d in V.find_dates(text) if d.iso == value]
+    return bool(marks) and all(marks)
+
+
+def _confirm_unanchored(
+    info: FieldInfo,
+    current: str,
+    readings: list[tuple[str, float, str]],
+    site: DateSite,
+    cert_year: str | None,
+) -> bool:
+    """A date column no office anchored (``date_without_office``) stands as a date
+    re-read from its crops does: two crops agree on it, none reads another, and it
+    fits the record (:func:`_fits`); its page-wide repairs go with it, as they would
+    for a date the page did not read. True when confirmed."""
+    if "date_without_office" not in info.issues:
+        return False
+    agreed = agreed_date(readings)
+    if (
+        agreed is None
+        or agreed[0] != current
+        or not _fits(current, agreed[2], site.page_text, cert_year)
+    ):
+        return False
+    info.issues = [i for i in info.issues if i != "date_without_office" and i not in _REPAIRS]
+    info.issues.append("confirmed_by_second_reading")
+    if all(_only_with_mark_repair(text, current) for text in agreed[2]):
+        info.issues.append("date_digits_normalized")
+    info.confidence = round(agreed[1], 4)
+    return True
+
+
+def _read_once(
+    reading: Reading, site: DateSite, readings: list[tuple[str, float, str]], cert_year: str | None
+) -> bool:
+    """A missing or partial date that one crop reads in full (``一九五一年四月十七日``
+    where the page read ``一九五年四月十七日``, the year's last numeral lost) while no
+    other crop reads a full date: shown, and held for review
+    (``date_reread_unconfirmed``): one reading, which no second one confirms. It must
+    fit the record as an agreed reading does (:func:`_fits`). True when so."""
+    if len(readings) != 1:
+        return False
+    value, confidence, text = readings[0]
+    current = reading.registration_date
+    if current is not None and not value.startswith(current):
+        return False
+    if not _fits(value, [text], site.page_text, cert_year):
+        return False
+    info = reading.fields.get(KEY)
+    if info is None:
+        info = FieldInfo(confidence=0.0, page=site.page, bbox=list(site.bbox), source="ocr")
+        reading.fields[KEY] = info
+    reading.registration_date = value
+    info.issues = [i for i in info.issues if i != f"{KEY}_unreadable"]
+    info.issues.append("date_reread_unconfirmed")
+    info.confidence = round(confidence, 4)
+    reading.era = era_of(value)
+    log.debug("registration date read once from its crop: held for review")
     return True

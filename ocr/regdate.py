@@ -18,7 +18,7 @@ import re
 
 from ocr import values as V
 from ocr.found import Found
-from ocr.layout import Segment, next_in_reading_order
+from ocr.layout import Segment, is_vertical, next_in_reading_order
 
 # How far (in line heights) after the office its date may stand.
 SIGNOFF_ROWS = 4.0
@@ -64,7 +64,8 @@ OFFSET_MAX_GAP = 20.0  # in label heights, as for any value right of its label
 
 def _beside_label(found: list[Found], segments: list[Segment]) -> list[Found]:
     """The registration date right of its label when the label's row gave no value:
-    the nearest unlabelled full date to the right whose row overlaps the label's."""
+    the nearest unlabelled full date to the right whose row overlaps the label's,
+    passing over what is left of the label's own line (:func:`label_residue`)."""
     if any(f.key == "registration_date" and f.value is not None for f in found):
         return []
     out: list[Found] = []
@@ -81,18 +82,35 @@ def _beside_label(found: list[Found], segments: list[Segment]) -> list[Found]:
                 gap <= OFFSET_MAX_GAP * label.height
             ):
                 beside.append((gap, seg))
-        for _, seg in sorted(beside, key=lambda pair: pair[0])[:1]:
+        for _, seg in sorted(beside, key=lambda pair: pair[0]):
             reading = _date_found(seg, "")
             if reading is not None:
                 reading.issues = [i for i in reading.issues if i]
                 out.append(reading)
+            if reading is not None or not label_residue(seg.text):
+                break
     return out
+
+
+# At most this many characters, none of them a year, month or day mark: what OCR
+# made of a label's colon or a speck after it (``登记时间问：``, ``登记日期：1``,
+# ``批准日期首``), split off the label's line as its value. No date is this short.
+RESIDUE_CHARS = 2
+
+
+def label_residue(text: str) -> bool:
+    """True when ``text`` is too short to be a date and holds no date mark: the
+    rest of a label's own line, which the date beside it does not give way to."""
+    text = V.halfwidth(text).strip(" :;,.")
+    return len(text) <= RESIDUE_CHARS and not any(ch in text for ch in "年月日.-/")
 
 
 def read_signoff_dates(found: list[Found], segments: list[Segment]) -> list[Found]:
     """Readings of the registration date no label row gave: the full date right after
-    each issuing office (落款), one reading per date box, and a date set off its
-    label's row (:func:`_beside_label`)."""
+    each issuing office (落款), one reading per date box, a date set off its
+    label's row (:func:`_beside_label`), and, when the record gives no other, the
+    one date column of a vertical certificate whose office was not read
+    (:func:`_unanchored_column`)."""
     out: list[Found] = _beside_label(found, segments)
     seen: set[int] = set()
     for office, rows in _office_anchors(found, segments):
@@ -104,7 +122,31 @@ def read_signoff_dates(found: list[Found], segments: list[Segment]) -> list[Foun
                 seen.add(seg.index)
                 out.append(reading)
                 break
+    if not out and not any(f.key == "registration_date" for f in found):
+        out += _unanchored_column(segments)
     return out
+
+
+def date_column(segments: list[Segment]) -> Segment | None:
+    """The one unlabelled vertical column that reads like a date; None when there is
+    none or more than one (which of them is the registration date is then unknown)."""
+    columns = [
+        s for s in segments if s.label is None and is_vertical(s.bbox, s.text) and date_like(s.text)
+    ]
+    return columns[0] if len(columns) == 1 else None
+
+
+def _unanchored_column(segments: list[Segment]) -> list[Found]:
+    """The full date of the one date column of a vertical certificate (竖排) whose
+    issuing office was not read (under its seal, or lost), flagged
+    ``date_without_office``: nothing on the page ties the column to the
+    registration, so a clerk confirms it."""
+    column = date_column(segments)
+    reading = _date_found(column, "date_from_signoff") if column is not None else None
+    if reading is None:
+        return []
+    reading.issues.append("date_without_office")
+    return [reading]
 
 
 def signoff_date_slots(segments: list[Segment]) -> list[Segment]:

@@ -112,6 +112,7 @@ class DateValue:
     normalized: bool = False
     chinese: bool = False
     year_only_normalized: bool = False  # every undone confusion was in the year
+    mark_repaired: bool = False  # a lost or misread 日 or separator was put back
 
 
 def _real_date(year: int, month: int | None, day: int | None) -> bool:
@@ -149,7 +150,7 @@ _ARABIC_DATE = re.compile(
 )
 _CN_DATE = re.compile(
     rf"(?<![{_CN_DIGIT_CLASS}])([{_CN_DIGIT_CLASS}]{{3,4}})\s*年\s*([{_CN_NUM_CLASS}]{{1,3}})\s*月"
-    rf"(?:\s*([{_CN_NUM_CLASS}]{{1,3}})\s*([日号號]|$))?"
+    rf"(?:\s*([{_CN_NUM_CLASS}]{{1,3}})\s*([日号號]|月(?=\s*$)|$))?"
 )
 # Space-separated year and month with an explicit month-day separator
 # (``1994 11.14``, ``2002 12-26``): a separator the scan lost, read only with
@@ -165,6 +166,13 @@ _GLUED_MONTH = re.compile(
     rf"(?<![0-9])({_D}{{4}})({_D}{{1,2}})\s*([.\-/])\s*({_D}{{1,2}})(?![0-9]|\s*[.\-/]\s*[0-9])"
 )
 _LOST_MONTH_MARK = re.compile(rf"(?<![0-9])({_D}{{4}})\s*年\s*({_D}{{2,4}})\s*日")
+# A date whose separator between month and day was lost (``2019-0510``) or crossed
+# by a seal line and read ``+`` (``2007-01+02``). Without a separator, month and
+# day must be two digits each, so the four digits split one way only.
+_LOST_DAY_MARK = re.compile(
+    rf"(?<![0-9])({_D}{{4}})\s*[.\-/]\s*(?:({_D}{{2}})({_D}{{2}})|({_D}{{1,2}})\s*\+\s*({_D}{{1,2}}))"
+    r"(?![0-9])"
+)
 _CN_SPECKS = re.compile(rf"(?<=[{_CN_NUM_CLASS}]){_SPECK}(?=[{_CN_NUM_CLASS}])")
 # An Arabic digit read between a Chinese-numeral year and its 年 (``一九六四9年``): a
 # speck; the four numerals are the year.
@@ -236,6 +244,22 @@ def _glued_dates(text: str) -> list[DateValue]:
     return found
 
 
+def _lost_day_marks(text: str) -> list[DateValue]:
+    """Dates whose month-day separator was lost or read ``+`` (:data:`_LOST_DAY_MARK`),
+    each ``normalized`` and ``mark_repaired``."""
+    found = []
+    for m in _LOST_DAY_MARK.finditer(text):
+        month_day = (m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(5))
+        parts = [_digits(g) for g in (m.group(1), *month_day)]
+        if None in parts:
+            continue
+        year, month, day = (int(str(g)) for g in parts)
+        if _real_date(year, month, day):
+            iso = _iso(year, month, day)
+            found.append(DateValue(iso, m.start(), m.end(), normalized=True, mark_repaired=True))
+    return found
+
+
 def completed_later(text: str, first: DateValue) -> DateValue | None:
     """The same year and month as ``first`` (a date read without its day), written
     again later in ``text`` WITH a day: ``1974.9李241974.9.24``, a struck-out date
@@ -270,14 +294,16 @@ def find_dates(text: str) -> list[DateValue]:
         if year is not None and month is not None and _real_date(year, month, day):
             # 一十 is no way to write a date's 10: a stroke of 二十 / 三十 was lost
             doubtful = any(g and "一十" in g for g in (m.group(2), m.group(3)))
+            day_mark = m.group(4) == "月"  # 十二月二月: the day's 日 read 月, last in the text
             found.append(
                 DateValue(
                     _iso(year, month, day),
                     m.start(),
                     m.end(),
-                    normalized=specked or doubtful or year_lost,
+                    normalized=specked or doubtful or year_lost or day_mark,
                     chinese=True,
-                    year_only_normalized=year_lost and not (specked or doubtful),
+                    year_only_normalized=year_lost and not (specked or doubtful or day_mark),
+                    mark_repaired=day_mark,
                 )
             )
     for m in _SPACED_DATE.finditer(text):
@@ -313,7 +339,12 @@ def find_dates(text: str) -> list[DateValue]:
             )
         )
     found += _glued_dates(text)
+    found += _lost_day_marks(text)
     found += _extra_leading_digit(text)
+    # a month read without its day (``2019-05`` of ``2019-0510``) where a full date
+    # starts at the same place is that date's beginning, not a date of its own
+    full_starts = {(d.start, d.iso[:7]) for d in found if len(d.iso) == 10}
+    found = [d for d in found if len(d.iso) == 10 or (d.start, d.iso[:7]) not in full_starts]
     found.sort(key=lambda d: d.start)
     return found
 

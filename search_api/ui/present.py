@@ -107,6 +107,8 @@ ISSUE_LABELS = {
     "date_year_from_certificate": "年份取自证书字号",
     "date_year_confirmed": "年份经证书字号确认",
     "date_from_signoff": "取自落款日期",
+    "date_reread_unconfirmed": "日期只有一次识别读出，未能确认",
+    "date_without_office": "落款日期旁未识别出发证机关",
     "born_after_registration": "出生日期晚于登记日期",
     "implausible_age": "年龄不合常理",
     "age_mismatch": "年龄与出生日期不符",

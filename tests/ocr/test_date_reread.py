@@ -5,9 +5,13 @@ from __future__ import annotations
 import pytest
 
 from ocr.date_reread import (
+    DateSite,
     _another_possible_year,
+    _confirm_unanchored,
     _fits,
+    _only_with_mark_repair,
     _read_cleanly,
+    _read_once,
     agreed_date,
     dates_read,
     reread_registration_date,
@@ -205,3 +209,59 @@ def test_a_year_from_the_certificate_stays_for_review(engines, printed, certific
     reading, pages = _repaired(printed, certificate)
     reread_registration_date(reading, pages, engines["rapidocr"])
     assert "date_year_from_certificate" in reading.fields["registration_date"].issues
+
+
+def _site(page_text: str) -> DateSite:
+    return DateSite([], 0, (330, 200, 400, 40), page_text)
+
+
+def test_a_date_one_crop_reads_in_full_is_shown_but_held():
+    # page-wide 一九五年: the year's last numeral lost; one crop reads it, the other not
+    reading = Reading(certificate_no="高民婚字第890號")
+    readings = dates_read([("一九五一年四月十七日", 0.95), ("一九五年四月十七日", 0.93)], None)
+    assert _read_once(reading, _site("一九五年四月十七日"), readings, None)
+    assert reading.registration_date == "1951-04-17"
+    assert reading.fields["registration_date"].issues == ["date_reread_unconfirmed"]
+
+
+@pytest.mark.parametrize(
+    ("texts", "page_text", "current"),
+    [
+        ([("2018-05-24", 0.99), ("2018-05-21", 0.97)], "2018-05", "2018-05"),  # crops disagree
+        ([("九八一年七月二十日", 0.95)], "九八一年七月二十一十日", "1981-07"),  # page saw more
+        ([("2018-06-24", 0.99)], "2018-05", "2018-05"),  # another month than the page's
+        ([("2018-05-24", 0.99)], "", None),  # nothing to check it against
+    ],
+)
+def test_a_single_crop_reading_that_does_not_fit_is_not_shown(texts, page_text, current):
+    reading = Reading(registration_date=current)
+    readings = dates_read(texts, None)
+    assert not _read_once(reading, _site(page_text), readings, None)
+    assert reading.registration_date == current
+
+
+def test_a_date_only_a_mark_repair_gives_is_told_apart():
+    assert _only_with_mark_repair("一九五五年十二月二月", "1955-12-02")
+    assert _only_with_mark_repair("2019-0510", "2019-05-10")
+    assert not _only_with_mark_repair("2019-05-10", "2019-05-10")
+    assert not _only_with_mark_repair("九五五年十二月二日", "1955-12-02")  # another repair
+    assert not _only_with_mark_repair("2019-0511", "2019-05-10")  # another date
+
+
+def test_crops_that_agree_confirm_a_date_column_no_office_anchored():
+    info = FieldInfo(
+        confidence=0.99,
+        page=0,
+        bbox=[400, 300, 40, 360],
+        issues=["date_from_signoff", "date_year_normalized", "date_without_office"],
+        source="ocr",
+    )
+    readings = dates_read([("一九五三年十月八日", 0.97), ("一九五三年十月八日", 0.96)], None)
+    site = _site("九五三年十月八日")
+    assert _confirm_unanchored(info, "1953-10-08", readings, site, None)
+    assert info.issues == ["date_from_signoff", "confirmed_by_second_reading"]
+    # one crop reading another day: not confirmed, still for a clerk
+    info.issues = ["date_from_signoff", "date_without_office"]
+    other = [*readings, ("1953-10-09", 0.9, "一九五三年十月九日")]
+    assert not _confirm_unanchored(info, "1953-10-08", other, site, None)
+    assert "date_without_office" in info.issues

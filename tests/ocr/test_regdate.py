@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ocr import assess, extract_fields
-from ocr.regdate import year_from_certificate
+from ocr.regdate import label_residue, year_from_certificate
 from ocr.rules import certificate_year
 from tests.ocr.forms import column, line, two_column_form
 
@@ -184,3 +184,79 @@ def test_a_speck_in_the_day_is_not_confirmed_by_the_certificate_year():
     # 二十，一日: the speck may stand where a numeral was lost (二十 / 二十一)
     reading = assess(extract_fields(_with_date("一九五八年五月二十，一日", "(58)高婚字第663号")))
     assert "registration_date: date_digits_normalized" in reading.review_reasons
+
+
+def _label_then_date(label_text: str) -> list:
+    """The two-column form with its date label's line and the date beside it as
+    detection split them: what OCR made of the colon stays with the label."""
+    out = []
+    for ln in two_column_form():
+        if ln.text.startswith("登记日期"):
+            out += [
+                line(label_text, 200, 250),
+                line("2005年3月12日", 260 + 40 * len(label_text), 252),
+            ]
+        else:
+            out.append(ln)
+    return out
+
+
+@pytest.mark.parametrize("label_text", ["登记时间问：", "登记日期：1", "批准日期首"])
+def test_the_rest_of_a_labels_line_does_not_hide_the_date_beside_it(label_text):
+    reading = assess(extract_fields(_label_then_date(label_text)))
+    assert reading.registration_date == "2005-03-12"
+    assert reading.review_reasons == []
+
+
+def test_a_label_residue_that_the_date_beside_it_does_not_hold_goes_to_review():
+    # ``3`` is a date character the date 2005年4月12日 lacks: it may be a lost day
+    lines = [ln for ln in _label_then_date("登记日期：3") if "2005年3月12日" not in ln.text]
+    lines.append(line("2005年4月12日", 260 + 40 * 6, 252))
+    reading = assess(extract_fields(lines))
+    assert "registration_date: conflicting_values" in reading.review_reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "residue"),
+    [("问", True), ("1", True), ("：首", True), ("2005", False), ("年", False), ("三月", False)],
+)
+def test_label_residue(text, residue):
+    assert label_residue(text) == residue
+
+
+def _vertical_without_office(*dates: str) -> list:
+    lines = [
+        column("結婚證", 1800, 100),
+        column("茲有陳國華男年二十五歲住高臺縣城關與劉淑貞女年二十二歲住", 1500, 100),
+        column("高臺縣城關自願結婚經審查合於婚姻法的規定發給此證", 1400, 100),
+        column("高民婚字第032號", 1300, 100),
+    ]
+    return lines + [column(d, 700 - 100 * i, 300) for i, d in enumerate(dates)]
+
+
+def test_the_one_date_column_of_a_vertical_certificate_without_its_office_is_held():
+    reading = assess(extract_fields(_vertical_without_office("一九五三年十月八日")))
+    assert reading.registration_date == "1953-10-08"
+    assert "registration_date: date_without_office" in reading.review_reasons
+
+
+def test_a_vertical_date_column_that_lost_its_leading_yi_is_shown_for_review():
+    reading = assess(extract_fields(_vertical_without_office("九五三年十月八日")))
+    assert reading.registration_date == "1953-10-08"
+    assert {"date_without_office", "date_year_normalized"} <= set(
+        reading.fields["registration_date"].issues
+    )
+
+
+def test_two_date_columns_without_an_office_give_no_date():
+    reading = assess(
+        extract_fields(_vertical_without_office("一九五三年十月八日", "一九五三年十月九日"))
+    )
+    assert reading.registration_date is None
+
+
+def test_a_date_column_under_its_office_is_no_unanchored_date():
+    lines = [*_vertical_without_office("一九五三年十月八日"), column("高臺縣人民政府", 800, 300)]
+    reading = assess(extract_fields(lines))
+    assert reading.registration_date == "1953-10-08"
+    assert "date_without_office" not in reading.fields["registration_date"].issues

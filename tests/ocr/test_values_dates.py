@@ -129,3 +129,40 @@ def test_a_struck_out_date_and_its_correction_in_one_cell_give_the_correction():
 def test_only_a_later_whole_date_of_the_same_month_completes_one(text):
     first = V.find_dates(text)[0]
     assert V.completed_later(text, first) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2019-0510", "2019-05-10"),  # the month-day separator lost
+        ("：2019-0510专用音", "2019-05-10"),  # in a crop, beside a label's colon and the seal
+        ("2007-01+02", "2007-01-02"),  # a seal line across the separator, read +
+        ("2007.1+2", "2007-01-02"),
+        ("一九五五年十二月二月", "1955-12-02"),  # the day's 日, last, read 月
+    ],
+)
+def test_a_lost_or_misread_day_mark_is_put_back_and_flagged(text, expected):
+    (found,) = V.find_dates(text)
+    assert found.iso == expected
+    assert found.normalized and found.mark_repaired and not found.year_only_normalized
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2019-051", "2019-05"),  # three digits split two ways: only the month is read
+        ("2019-05101", "2019-05"),  # five digits: no month and day
+        ("2019-1310", None),  # no 13th month: nothing put back
+        ("J620722-2019-002094", None),  # a certificate number's serial is no month and day
+        ("一九五五年十二月二月三日", "1955-12"),  # a 月 before more text is no lost 日
+    ],
+)
+def test_a_day_mark_is_put_back_only_where_one_split_gives_a_real_date(text, expected):
+    found = V.find_dates(text)
+    assert (found[0].iso if found else None) == expected
+    assert not any(d.mark_repaired for d in found)
+
+
+def test_a_date_written_as_printed_is_no_mark_repair():
+    (found,) = V.find_dates("2019-05-10")
+    assert not found.normalized and not found.mark_repaired
