@@ -79,6 +79,8 @@ ISSUE_LABELS = {
     "name_struck_out_before": "姓名栏有划去的旧姓名，已取其后更正的姓名（请对照原件）",
     "name_read_in_detection_gap": "该方姓名由证书句中未检出的一段补读（请对照原件）",
     "name_confirmed_by_cells": "姓名逐字单独识别确认",
+    "name_confirmed_by_crops": "姓名经两次单独截图重读确认",
+    "name_correction_confirmed": "划去旧姓名后的更正姓名与签名等处一致",
     "name_script_mismatch": "繁体档案中的姓名识别成了简体字",
     "name_surname_unknown": "姓氏不在常见姓氏中",
     "name_rare_lookalike": "名中有字形近生僻字（如吉/𠮷、王/𡈼），识别无法区分，请对照原件",
