@@ -17,10 +17,12 @@ below 0.9) or weak. A name that lost a glyph can come back sure every time
 (穆義 for 穆義𠁞, the glyph read as a dot in the cell ``穆義·``), so a name read
 in a table cell is confirmed only when its cell is as narrow as its characters
 (``NAME_WIDTH_LIMIT``, the bar of ``name_box_wider_than_text``) and holds no
-other text; a sentence name's lost glyph is the business of ``ocr/name_lost.py``,
-which runs after this step, as do the per-character checks of sure names
-(``ocr/name_reread.py``, ``ocr/name_characters.py``, ``ocr/name_evidence.py``):
-a confirmed name is a sure name to them.
+other text, and when both re-reads show the name and nothing else (a glyph the
+detected box left out shows beside it); a sentence name's lost glyph is the
+business of ``ocr/name_lost.py``, which runs after this step, as do the
+per-character checks of sure names (``ocr/name_reread.py``,
+``ocr/name_characters.py``, ``ocr/name_evidence.py``): a confirmed name is a
+sure name to them.
 
 Measured on the held names of seeds 7000005/8/9/10 (docs/extraction.md,
 "Session 18: acceptance").
@@ -72,6 +74,13 @@ def weakest_in_reading(
     return best
 
 
+def reads_only(chars: list[tuple[str, float]], name: str) -> bool:
+    """The reading is the name and nothing else (spaces aside): a table cell's crop
+    with a margin that shows another character (``汪慧X``) holds a glyph the
+    detected box left out."""
+    return len("".join(ch for ch, _ in chars if not ch.isspace())) == len(name)
+
+
 def cell_of(
     lines: list[TextLine], info: FieldInfo, name: str, traditional: bool
 ) -> TextLine | None:
@@ -116,6 +125,7 @@ def confirm_names_by_crops(reading: Reading, pages: list[np.ndarray], engine: Oc
     character at ``CHARACTER_BAR`` or more (see the module doc). One engine call per
     record with such a name; returns how many names were confirmed."""
     todo: list[tuple[int, list[np.ndarray]]] = []
+    in_cells: set[int] = set()
     for i, party in enumerate(reading.parties):
         key, name = f"parties[{i}].name", party.name or ""
         info = reading.fields.get(key)
@@ -125,6 +135,8 @@ def confirm_names_by_crops(reading: Reading, pages: list[np.ndarray], engine: Oc
         crops = [margin_crop(pages[info.page], info.bbox, m) for m in CROP_MARGINS]
         if all(c.shape[0] >= 4 and c.shape[1] >= 4 for c in crops):
             todo.append((i, crops))
+            if "from_sentence" not in info.issues:
+                in_cells.add(i)
     if not todo:
         return 0
     decoded = character_probabilities(
@@ -137,6 +149,8 @@ def confirm_names_by_crops(reading: Reading, pages: list[np.ndarray], engine: Oc
         reads, k = decoded[k : k + len(crops)], k + len(crops)
         name = reading.parties[i].name or ""
         weakest = [weakest_in_reading(chars, name, reading.traditional) for chars in reads]
+        if i in in_cells and not all(reads_only(chars, name) for chars in reads):
+            continue  # a cell's crop showing more than the name: a glyph outside its box
         if all(w is not None and w >= CHARACTER_BAR for w in weakest):
             info = reading.fields[f"parties[{i}].name"]
             info.confidence = round(min(w for w in weakest if w is not None), 4)

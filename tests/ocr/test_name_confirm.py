@@ -9,6 +9,7 @@ from ocr.name_confirm import (
     cell_of,
     confirm_names_by_crops,
     fills_its_cell,
+    reads_only,
     same_name,
     weakest_in_reading,
 )
@@ -40,6 +41,13 @@ def test_the_cell_is_the_line_that_reads_the_name_and_nothing_else():
     assert cell_of([dotted], info, "穆義", traditional=True) is None
     elsewhere = cell.model_copy(update={"page": 1})
     assert cell_of([elsewhere], info, "穆義", traditional=True) is None
+
+
+def test_a_cells_crop_must_read_the_name_alone():
+    assert reads_only([("萧", 0.99), ("仁", 1.0)], "萧仁")
+    assert reads_only([("萧", 0.99), (" ", 0.5), ("仁", 1.0)], "萧仁")
+    assert not reads_only([("穆", 1.0), ("義", 0.99), ("·", 0.9)], "穆義")
+    assert not reads_only([("汪", 1.0), ("慧", 0.99), ("荟", 0.6)], "汪慧")
 
 
 def test_a_cell_wider_than_its_characters_is_not_filled():
