@@ -446,7 +446,10 @@ def find_ids(text: str) -> list[IdValue]:
     for run, start, end in _id_runs(text):
         printed = run.upper() if run[-1] in "xX" else run
         check = parse_id(printed)
-        if check.valid:
+        # ``parse_id`` drops marks it does not know: ``620|7|2|2770204300`` (cell rules
+        # read as ``|``) validates as 15 digits, but as printed it is 18 characters and
+        # no ID. Such a run is read only through the confusions (``|`` as ``1``) below.
+        if check.valid and printed.isalnum():
             out.append(IdValue(printed, True, (), start, end))
             continue
         fixed = run.translate(DIGIT_CONFUSIONS)

@@ -51,6 +51,14 @@ def test_a_wrong_digit_is_reported_invalid_never_repaired(id18, position, delta)
     assert not found[0].valid
 
 
+def test_a_run_with_cell_rules_read_as_bars_is_no_id_as_printed():
+    """``620|7|2|2770204300``: 15 valid digits between bars, 18 characters as read. It is
+    never kept with its bars (the ID re-read confirms such a row, ocr/reread.py)."""
+    assert V.find_ids("620722770204300")[0].valid
+    assert not any(v.valid for v in V.find_ids("620|7|2|2770204300"))
+    assert all(v.printed.isalnum() for v in V.find_ids("620|7|2|2770204300 620|7"))
+
+
 @settings(deadline=None)
 @given(st.dates(min_value=date(1949, 10, 1), max_value=date(2030, 12, 31)))
 def test_chinese_numeral_dates_read_back(day):
