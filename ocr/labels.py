@@ -29,6 +29,10 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "身份证号",
         "身份号码",
         "证件号码",
+        # The rest of 身份证号 when a row break split it (…生，身 / 份证号6207…): without
+        # these, 证号 inside it read as the certificate number's label (7000010 00034).
+        "份证号码",
+        "份证号",
     ),
     "ethnicity": ("民族",),
     "registration_date": (
