@@ -13,6 +13,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from tests.ocr.conftest import FONT
+from tests.ocr.forms import id18
 
 LABEL_BOX = [180, 60, 200, 40]
 CELL = 56  # box width in pixels
@@ -46,3 +47,10 @@ def boxed_id_row(
             dx, y = place(k)
             draw.text((x + dx, y), digits[k], fill="black", font=font)
     return np.ascontiguousarray(np.array(image)[:, :, ::-1])
+
+
+# an 18-digit ID with 8s in its birth digits (1988-08-28), female; the cut-8-read-as-3
+# misread of the year's last digit and of the day's (the check character then fails)
+EIGHTS = id18("620722", "19880828", "122")
+YEAR_MISREAD = EIGHTS[:9] + "3" + EIGHTS[10:]
+TWO_MISREAD = YEAR_MISREAD[:13] + "3" + YEAR_MISREAD[14:]

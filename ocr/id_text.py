@@ -1,0 +1,156 @@
+"""The text rules of a re-read ID row: from what a crop read to the valid IDs it gives.
+
+Pure functions on strings (``ocr.reread`` cuts and reads the crops and decides what
+to take). A row of per-digit cells comes back spaced out, with cell rules read as
+``1``, ``-`` or ``:``, specks read as dots, and now and then a digit read as two or a
+cut ``8`` read as ``3``; each rule below undoes one of these and lets only the ID
+validators (check character, region, date) decide.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ocr import values as V
+from schemas.idnumber import normalize_id, parse_id
+
+# A 15-digit row read with a cell border as ``1`` at either end is 17 characters
+# long; a longer run is an 18-digit row (PP-OCRv6 reads a digit of one as two:
+# ``…9 7 13 0 5…`` for ``…9 7 8 0 5…``), and 15 of its digits are no reading.
+MAX_RUN_FOR_15 = 17
+
+
+def valid_ids(text: str) -> set[str]:
+    """Valid IDs in a re-read row, also inside a longer digit run.
+
+    Digit cells come back spaced out (``6 2 0 7 …``) and a cell border at either
+    end may be read as ``1``: every 15- or 18-character window of a longer run
+    is tried, and only the validators decide.
+    """
+    joined = re.sub(r"\s+", "", V.halfwidth(text))
+    found = {v.printed for v in V.find_ids(joined) if v.valid}
+    for run in re.findall(r"[0-9Xx]{16,21}", joined):
+        for size in (18, 15):
+            if size == 15 and len(run) > MAX_RUN_FOR_15:
+                break  # an 18-digit row read with a digit split in two, not a 15-digit one
+            in_run = set()
+            for start in range(len(run) - size + 1):
+                window = run[start : start + size]
+                in_run |= {v.printed for v in V.find_ids(window) if v.valid}
+            found |= in_run
+            if in_run and size == 18:
+                break  # 15 of a valid 18 digits (``221987…``) are no reading of their own
+    if not found:
+        found = (
+            _valid_without_specks(joined)
+            or _fifteen_without_specks(joined)
+            or _eighteen_with_ones_on_rules(joined)
+        )
+    # digits only: a cell rule read as ``|`` inside a run (``620|7|2|2770204300``)
+    # validates as the 15 digits around it, and must count as 15 digits, not 18
+    return {normalize_id(v) for v in found}
+
+
+# Marks read between digit cells (``62#0722…``, ``62=0722…``): a rule's stub or a
+# speck read as a character of its own.
+_SPECK = re.compile(r"[^0-9Xx\u4e00-\u9fff]")
+
+
+def _valid_without_specks(joined: str) -> set[str]:
+    """18-digit IDs left once non-digit marks are dropped from a re-read row.
+
+    Only 18 digits (or one more: a cell border read as ``1`` at either end) and
+    only 18-digit IDs, whose check character confirms that no digit was lost
+    with the marks.
+    """
+    digits = _SPECK.sub("", joined.translate(V.DIGIT_CONFUSIONS))
+    out: set[str] = set()
+    # a run of exactly 18 or 19: windows of a longer one are valid by chance (one in
+    # eleven each: ``210722193911074991`` inside ``62107221939110749910``)
+    for run in re.findall(r"(?<![0-9X])[0-9X]{18,19}(?![0-9X])", digits):
+        for start in range(len(run) - 17):
+            window = run[start : start + 18]
+            out |= {v.printed for v in V.find_ids(window) if v.valid and len(v.printed) == 18}
+    return out
+
+
+# A scanner speck read as a dot between two digits of a 15-digit row
+# (``620722580823.543``); strike marks (``=``, ``≥``: a corrected digit) are not specks.
+_DOT = "[.,:;'`·・。，、]"
+_DOTTED_RUN = re.compile(rf"[0-9](?:{_DOT}?[0-9])+")
+
+
+def _fifteen_without_specks(joined: str) -> set[str]:
+    """15-digit IDs left once dots read between two digits are dropped.
+
+    Only a run of exactly 15 digits with one dot at most between two of them: a
+    dot read in place of a digit leaves 14, and no window of a longer run is
+    taken. Without a check character, such a value is still confirmed only by two
+    sources and the printed facts (``reread_ids``).
+    """
+    digits = joined.translate(V.DIGIT_CONFUSIONS)
+    out: set[str] = set()
+    for run in _DOTTED_RUN.findall(digits):
+        bare = re.sub(_DOT, "", run)
+        if bare != run and len(bare) == 15:
+            out |= {v.printed for v in V.find_ids(bare) if v.valid and len(v.printed) == 15}
+    return out
+
+
+# A ``1`` written on a cell's rule goes with the rule when the rules are taken out;
+# the stub left of it reads as a dash or a colon (``620722-97807-30580`` for
+# ``620722197807130580``, ``620722-9780-086240``).
+_RULE_ONE = "[-:：－]"
+_RUN_WITH_RULE_ONES = re.compile(rf"[0-9](?:{_RULE_ONE}?[0-9])*{_RULE_ONE}?[0-9X]")
+MAX_RULE_ONES = 2
+
+
+def _eighteen_with_ones_on_rules(joined: str) -> set[str]:
+    """18-digit IDs left once single dashes or colons between two digits are read as ``1``.
+
+    Only a run that makes exactly 18 characters so, with at most ``MAX_RULE_ONES``
+    such marks, and only when the check character then holds: it catches any one
+    wrong digit and most pairs. Never for 15 digits (nothing confirms them).
+    """
+    digits = joined.translate(V.DIGIT_CONFUSIONS)
+    out: set[str] = set()
+    for run in _RUN_WITH_RULE_ONES.findall(digits):
+        marks = len(re.findall(_RULE_ONE, run))
+        whole = re.sub(_RULE_ONE, "1", run)
+        if 0 < marks <= MAX_RULE_ONES and len(whole) == 18:
+            out |= {v.printed for v in V.find_ids(whole) if v.valid and len(v.printed) == 18}
+    return out
+
+
+# Birth digits of an 18-digit row the printed birth date may replace: PP-OCRv6 reads
+# a cut ``8`` as ``3`` (``620722193911074990`` for 1989-11-07), and 198x years and
+# day 28 hold many 8s; more differences would be another number.
+MAX_REPAIRED_DIGITS = 2
+
+
+def repaired_by_birth_date(texts: list[str], birth_date: str, sex: str) -> set[str]:
+    """18-digit IDs that rows read with a check character that fails give once their
+    birth digits are the printed birth date (pure).
+
+    Only runs of exactly 18 characters whose birth digits differ from the printed
+    full date (``YYYY-MM-DD``) in one or two places, and only when the check
+    character then holds, the region is a listed one and the sex digit states the
+    printed sex. The printed date chooses the digits; the check character (one
+    chance in eleven to pass by accident) is all that confirms the rest, so such a
+    value is always held for a clerk (``reread_ids``).
+    """
+    want = birth_date.replace("-", "")
+    if len(want) != 8 or not want.isdigit():
+        return set()
+    out: set[str] = set()
+    for text in texts:
+        joined = re.sub(r"\s+", "", V.halfwidth(text)).upper()
+        for run in re.findall(r"(?<![0-9X])[0-9]{17}[0-9X](?![0-9X])", joined):
+            differ = sum(a != b for a, b in zip(run[6:14], want, strict=True))
+            if not 0 < differ <= MAX_REPAIRED_DIGITS:
+                continue
+            value = run[:6] + want + run[14:]
+            check = parse_id(value)
+            if check.valid and not check.warnings and check.sex == sex:
+                out.add(value)
+    return out

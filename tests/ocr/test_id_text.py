@@ -1,0 +1,89 @@
+"""The text rules of a re-read ID row (ocr/id_text.py): pure, no engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from ocr.id_text import repaired_by_birth_date, valid_ids
+from schemas.idnumber import parse_id
+from tests.ocr.forms import HUSBAND_ID, id18
+from tests.ocr.id_rows import EIGHTS, TWO_MISREAD, YEAR_MISREAD
+
+FIFTEEN = "620722700912887"  # a valid 15-digit ID (1970-09-12, male)
+# HUSBAND_ID (620722197805061235) with both its 1s read as the stubs a cell rule leaves
+ONES_ON_RULES = HUSBAND_ID[:6] + "-" + HUSBAND_ID[7:14] + "-" + HUSBAND_ID[15:]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (" ".join(HUSBAND_ID), {HUSBAND_ID}),  # spaced-out cells
+        ("1" + FIFTEEN, {FIFTEEN}),  # a border read as 1 before the first cell
+        ("01" + HUSBAND_ID, {HUSBAND_ID}),
+        (HUSBAND_ID[:-1] + ("0" if HUSBAND_ID[-1] != "0" else "1"), set()),  # check fails
+        ("62072219800819251", set()),  # a digit lost
+        (HUSBAND_ID[:2] + "#" + HUSBAND_ID[2:], {HUSBAND_ID}),  # a speck read between cells
+        (HUSBAND_ID[:2] + "=" + HUSBAND_ID[2:-1] + " " + HUSBAND_ID[-1], {HUSBAND_ID}),
+        (HUSBAND_ID[:2] + "年" + HUSBAND_ID[3:], set()),  # a character in place of a digit
+        # 20 digits once the marks are dropped: no window of them is a reading
+        ("9" + HUSBAND_ID[:5] + "." + HUSBAND_ID[5:] + "9", set()),
+        ("1" + HUSBAND_ID[:5] + "." + HUSBAND_ID[5:], {HUSBAND_ID}),  # one border read as 1
+        (FIFTEEN[:4] + "#" + FIFTEEN[4:], set()),  # 15 digits: no check character to confirm
+        (FIFTEEN[:12] + "." + FIFTEEN[12:], {FIFTEEN}),  # a speck read as a dot between digits
+        (FIFTEEN[:1] + "·" + FIFTEEN[1:], {FIFTEEN}),
+        (FIFTEEN[:12] + "=" + FIFTEEN[12:], set()),  # a strike mark: a corrected digit
+        (FIFTEEN[:12] + "." + FIFTEEN[13:], set()),  # a dot in place of a digit: 14 left
+        ("1" + FIFTEEN[:12] + "." + FIFTEEN[12:] + "1", set()),  # no window of a longer run
+        (FIFTEEN[:6] + ".." + FIFTEEN[6:], set()),  # two marks in one gap: no speck
+        # an 18-digit row with one digit read as two: no 15 of its digits are an ID
+        ("6 2 0 7 2 2 1 9 7 13 0 5 0 6 1 2 3 65", set()),
+        # a 1 written on a cell rule, gone with the rule: its stub read as a dash or colon
+        (ONES_ON_RULES, {HUSBAND_ID}),
+        (ONES_ON_RULES.replace("-", "："), {HUSBAND_ID}),
+        ("6 2 0 7 2 2 - 9 7 8 0 5 0 6 : 2 3 5", {HUSBAND_ID}),
+        (HUSBAND_ID[:2] + "-" + HUSBAND_ID[3:], set()),  # a mark for another digit: check fails
+        ("-" + HUSBAND_ID[1:], set()),  # a mark only between two digits
+        (ONES_ON_RULES.replace("-", "--", 1), set()),  # two marks in one gap: no one digit
+        (HUSBAND_ID[:6] + "=" + HUSBAND_ID[7:], set()),  # a strike mark: a corrected digit
+        (FIFTEEN[:10] + "-" + FIFTEEN[11:], set()),  # 15 digits: no check character
+        # cell rules read as ``|`` around digits: the 15 digits, as digits only (a
+        # value 18 characters long would pass as an 18-digit one, never confirmed)
+        (FIFTEEN[:3] + "|" + FIFTEEN[3] + "|" + FIFTEEN[4] + "|" + FIFTEEN[5:], {FIFTEEN}),
+    ],
+)
+def test_valid_ids_in_a_reread_row(text, expected):
+    assert valid_ids(text) == expected
+
+
+def test_fifteen_digits_of_a_valid_18_digit_run_are_no_reading_of_their_own():
+    # 19 digits read: a border as a trailing digit; its windows hold the valid ID
+    # and, 3 digits in, a 15-digit window that happens to be a valid date
+    eighteen = id18("620722", "19870406", "186")
+    assert parse_id(eighteen[4:] + "2").valid  # 221987 040618 632: a valid 15-digit ID
+    assert valid_ids(eighteen + "2") == {eighteen}
+
+
+def test_no_more_than_two_dashes_are_read_as_ones():
+    three = id18("620722", "19810101", "234")  # three 1s between digits: 19810101
+    assert [i for i, ch in enumerate(three) if ch == "1"][:3] == [6, 9, 11]
+    marked = three[:6] + "-" + three[7:9] + "-" + three[10:11] + "-" + three[12:]
+    assert valid_ids(marked) == set()
+    assert valid_ids(three[:6] + "-" + three[7:9] + "-" + three[10:]) == {three}
+
+
+@pytest.mark.parametrize(
+    ("texts", "birth_date", "sex", "expected"),
+    [
+        ([YEAR_MISREAD], "1988-08-28", "F", {EIGHTS}),
+        ([" ".join(TWO_MISREAD)], "1988-08-28", "F", {EIGHTS}),  # spaced cells, two digits
+        ([TWO_MISREAD[:8] + "3" + TWO_MISREAD[9:]], "1988-08-28", "F", set()),  # three
+        ([YEAR_MISREAD], "1988-08", "F", set()),  # the printed day unknown: nothing to repair
+        ([YEAR_MISREAD], "1988-08-28", "M", set()),  # the sex digit states another sex
+        ([EIGHTS[:15] + "9" + EIGHTS[16:]], "1988-08-28", "F", set()),  # a sequence digit
+        (["1" + YEAR_MISREAD], "1988-08-28", "F", set()),  # 19 characters: no 18-digit row
+        ([YEAR_MISREAD[:15]], "1988-08-28", "F", set()),  # 15 digits: no check character
+    ],
+)
+def test_birth_digits_repaired_to_the_printed_date(texts, birth_date, sex, expected):
+    assert parse_id(YEAR_MISREAD).errors == ["check_digit"]  # the row gives no ID as read
+    assert repaired_by_birth_date(texts, birth_date, sex) == expected
