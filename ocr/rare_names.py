@@ -21,7 +21,16 @@ from __future__ import annotations
 from schemas.names import split_name
 
 # look-alike the recognizer answers -> the rare character it may stand for
-RARE_LOOKALIKES: dict[str, str] = {"吉": "\U00020bb7", "王": "\U0002123c", "壬": "\U0002123c"}
+# 𠀾 is dropped more often than replaced, but answered 套 or 荟 at times (session 18:
+# held then only because the recognizer was unsure); 云 / 雲, its other answers, are
+# common in names and are not listed (54 of 2,700 synth names hold 云).
+RARE_LOOKALIKES: dict[str, str] = {
+    "吉": "\U00020bb7",
+    "王": "\U0002123c",
+    "壬": "\U0002123c",
+    "套": "\U0002003e",
+    "荟": "\U0002003e",
+}
 
 
 def rare_lookalikes(name: str, surname_expected: bool = True) -> list[str]:

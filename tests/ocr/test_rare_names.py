@@ -11,6 +11,8 @@ def test_a_lookalike_in_the_given_name_is_named_with_the_rare_character():
     assert rare_lookalikes("孙保吉") == ["\U00020bb7"]
     assert rare_lookalikes("叶贵王") == ["\U0002123c"]
     assert rare_lookalikes("沈壬") == ["\U0002123c"]
+    assert rare_lookalikes("孟兰套") == rare_lookalikes("郭丽荟") == ["\U0002003e"]  # 𠀾
+    assert rare_lookalikes("李云") == []  # 𠀾's other answer, a common name character
 
 
 def test_the_surname_is_not_checked():
