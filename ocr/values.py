@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from schemas.idnumber import IdCheck, parse_id
+from schemas.idnumber import IdCheck, normalize_id, parse_id
 
 # Characters OCR engines put in place of digits (only applied inside digit runs).
 DIGIT_CONFUSIONS = str.maketrans(
@@ -446,10 +446,14 @@ def find_ids(text: str) -> list[IdValue]:
     for run, start, end in _id_runs(text):
         printed = run.upper() if run[-1] in "xX" else run
         check = parse_id(printed)
-        # ``parse_id`` drops marks it does not know: ``620|7|2|2770204300`` (cell rules
-        # read as ``|``) validates as 15 digits, but as printed it is 18 characters and
-        # no ID. Such a run is read only through the confusions (``|`` as ``1``) below.
-        if check.valid and printed.isalnum():
+        if check.valid and not printed.isalnum():
+            # ``parse_id`` drops marks it does not know: ``620|7|2|2770204300`` (cell
+            # rules read as ``|``) validates as its 15 digits. The value is those digits
+            # (normalized), never the 18 characters read: as printed it would pass for
+            # an 18-digit ID and skip the confirmation a 15-digit one needs.
+            out.append(IdValue(normalize_id(printed), True, (), start, end, normalized=True))
+            continue
+        if check.valid:
             out.append(IdValue(printed, True, (), start, end))
             continue
         fixed = run.translate(DIGIT_CONFUSIONS)
