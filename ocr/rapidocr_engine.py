@@ -431,11 +431,7 @@ class RapidOcrEngine:
 
     def recognize_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         """Recognition only (no detection) for crops holding one line each."""
-        if not crops:
-            return []
-        batch = [_to_bgr(c) for c in crops]
-        results, _elapsed = self._ocr.text_rec(batch)
-        return [(str(r[0]).strip(), min(1.0, max(0.0, float(r[1])))) for r in results]
+        return self._read_lines(crops, None)
 
     def score_lines(self, crops: list[np.ndarray]) -> list[float]:
         """The recognizer's confidence for each one-line crop, computed in
@@ -443,15 +439,24 @@ class RapidOcrEngine:
         four quarter turns and keeps no text (``ingest.prepare``). On a CPU with bf16
         that halves the probe's cost with the same decisions (docs/ocr.md "Speed,
         session 18"); elsewhere it is :meth:`recognize_lines`' confidence."""
-        if self._probe is None:
-            return [conf for _text, conf in self.recognize_lines(crops)]
+        return [conf for _text, conf in self._read_lines(crops, self._probe)]
+
+    def _read_lines(
+        self, crops: list[np.ndarray], session: OpenVinoSession | None
+    ) -> list[tuple[str, float]]:
+        """``(text, confidence)`` per one-line crop, through ``session`` in place of
+        the page's recognizer session when one is given."""
+        if not crops:
+            return []
         rec = self._ocr.text_rec
-        page_session, rec.session = rec.session, self._probe
+        page_session = rec.session
+        if session is not None:
+            rec.session = session
         try:
             results, _elapsed = rec([_to_bgr(c) for c in crops])
         finally:
             rec.session = page_session
-        return [min(1.0, max(0.0, float(r[1]))) for r in results]
+        return [(str(r[0]).strip(), min(1.0, max(0.0, float(r[1])))) for r in results]
 
     def recognize_characters(self, crops: list[np.ndarray]) -> list[list[tuple[str, float]]]:
         """Per crop, each decoded character with its own CTC probability (the
