@@ -192,17 +192,20 @@ class SeenPage:
     skew_deg: float
     width: int
     height: int
-    warnings: tuple[str, ...]  # preparation's, then blank page or blur
+    warnings: tuple[str, ...]  # preparation's, then blank page or blur and noise
 
 
 def seen_page(original: LoadedPage, prepared: PreparedPage) -> SeenPage:
-    """Geometry and image checks of one page (blank, blur) for :func:`record_from`."""
+    """Geometry and image checks of one page (blank, blur, noise) for :func:`record_from`."""
     warnings = list(prepared.warnings)
     if is_blank(prepared.image):
         warnings.append("blank_page")
     else:
         gray = cv2.cvtColor(prepared.ocr_image, cv2.COLOR_RGB2GRAY)
         warnings += quality.blur_warnings(gray, original.dpi)
+        # Noise on the scan as loaded: the deskew smooths grain, the seal clean-up repaints.
+        scan_gray = cv2.cvtColor(original.image, cv2.COLOR_RGB2GRAY)
+        warnings += quality.noise_warnings(scan_gray, original.dpi)
     height, width = prepared.image.shape[:2]
     return SeenPage(
         dpi=original.dpi,
