@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ocr import values as V
 from ocr.crops import clip
+from ocr.date_values import find_dates, is_registration_year
 from ocr.engine import OcrEngine
 from ocr.layout import Segment, is_vertical, same_row, segment_lines
 from ocr.regdate import (
@@ -125,7 +125,7 @@ def dates_read(
     """
     out = []
     for text, conf in texts:
-        full = [d for d in V.find_dates(text) if len(d.iso) == 10]
+        full = [d for d in find_dates(text) if len(d.iso) == 10]
         value = full[0].iso if full else year_from_certificate(text, cert_year)
         if value is None:
             continue
@@ -227,7 +227,7 @@ _REPAIRS = ("date_year_from_certificate", "date_year_normalized", "date_digits_n
 def _reads_as_written(text: str, value: str) -> bool:
     """True when ``text`` holds the full date ``value`` with no repair of its own
     (no year from the certificate, no undone confusion or speck)."""
-    return any(d.iso == value and not d.normalized for d in V.find_dates(text))
+    return any(d.iso == value and not d.normalized for d in find_dates(text))
 
 
 def _confirm_repair(info: FieldInfo, current: str, texts: list[tuple[str, float]]) -> bool:
@@ -241,7 +241,7 @@ def _confirm_repair(info: FieldInfo, current: str, texts: list[tuple[str, float]
     others = [
         text
         for text, _ in texts
-        if any(len(d.iso) == 10 and d.iso != current for d in V.find_dates(text))
+        if any(len(d.iso) == 10 and d.iso != current for d in find_dates(text))
     ]
     if len(clean) < 2 or others:
         return False
@@ -262,7 +262,7 @@ def _another_possible_year(text: str, current: str) -> bool:
     have (``2008-03-17`` under a 2009 certificate): a real disagreement for a
     clerk, not a misread year (``1905``, ``1092``, ``19.89``, ``一次六一``)."""
     return any(
-        d.iso[:4] != current[:4] and V.is_registration_year(d.iso[:4]) for d in V.find_dates(text)
+        d.iso[:4] != current[:4] and is_registration_year(d.iso[:4]) for d in find_dates(text)
     )
 
 
@@ -357,8 +357,8 @@ def reread_registration_date(reading: Reading, pages: list[np.ndarray], engine: 
 
 def _only_with_mark_repair(text: str, value: str) -> bool:
     """True when ``text`` reads the full date ``value`` only once a lost or misread
-    日 or separator is put back (``values.DateValue.mark_repaired``)."""
-    marks = [d.mark_repaired for d in V.find_dates(text) if d.iso == value]
+    日 or separator is put back (``date_values.DateValue.mark_repaired``)."""
+    marks = [d.mark_repaired for d in find_dates(text) if d.iso == value]
     return bool(marks) and all(marks)
 
 

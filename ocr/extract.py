@@ -3,7 +3,8 @@
 1. Cut lines into label and text segments (:mod:`ocr.layout`).
 2. For every field label, take its value from the same line, the next box to
    the right on its row, or the box(es) below it in its column, and parse it
-   with the field's content parser (:mod:`ocr.values`).
+   with the field's content parser (:mod:`ocr.values`, :mod:`ocr.date_values`,
+   :mod:`ocr.id_values`).
 3. Give each party value a slot (:mod:`ocr.parties`), then roles from headings
    or from sex.
 4. Content fallbacks where a label was not found: ID-number runs, certificate
@@ -19,7 +20,9 @@ from dataclasses import replace
 from typing import Any
 
 from ocr import values as V
+from ocr.date_values import completed_later, find_dates
 from ocr.found import Found
+from ocr.id_values import find_ids
 from ocr.labels import PARTY_FIELDS
 from ocr.layout import (
     Segment,
@@ -55,11 +58,11 @@ from schemas.model import TextLine
 
 
 def _parse_date(text: str) -> tuple[Any, list[str]] | None:
-    found = V.find_dates(text)
+    found = find_dates(text)
     if not found:
         return None
     d = found[0]
-    later = V.completed_later(text, d)
+    later = completed_later(text, d)
     if later is not None:
         # a struck-out date and its correction: the correction, for a clerk to check
         return later.iso, ["date_struck_out_before"]
@@ -69,7 +72,7 @@ def _parse_date(text: str) -> tuple[Any, list[str]] | None:
 
 
 def _parse_id(text: str) -> tuple[Any, list[str]] | None:
-    found = V.find_ids(text)
+    found = find_ids(text)
     if not found:
         return None
     v = found[0]
@@ -229,7 +232,7 @@ def read_content(segments: list[Segment], used: set[int]) -> list[Found]:
             out.append(
                 Found("certificate_no", cert.value, seg, seg.confidence, ["found_without_label"])
             )
-        for idv in V.find_ids(seg.text):
+        for idv in find_ids(seg.text):
             if idv.valid:
                 issues = ["found_without_label"] + (
                     ["id_digits_normalized"] if idv.normalized else []

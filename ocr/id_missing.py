@@ -39,7 +39,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from ocr import values as V
+from ocr.id_values import find_ids
 from ocr.labels import FIELD_LABELS
 from ocr.layout import Segment, group_rows, is_vertical, same_row, segment_lines, span_box
 from ocr.result import Reading, era_of
@@ -358,6 +358,6 @@ def ids_held_by_nobody(reading: Reading) -> list[tuple[str, TextLine]]:
     held = {normalize_id(p.id_number) for p in reading.parties if p.id_number}
     out: list[tuple[str, TextLine]] = []
     for line in reading.lines:
-        values = {normalize_id(v.printed) for v in V.find_ids(line.text) if v.valid}
+        values = {normalize_id(v.printed) for v in find_ids(line.text) if v.valid}
         out += [(value, line) for value in sorted(values - held)]
     return out

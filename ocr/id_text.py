@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ocr import values as V
+from ocr.id_values import find_ids
 from schemas.idnumber import normalize_id, parse_id
 
 # A 15-digit row read with a cell border as ``1`` at either end is 17 characters
@@ -28,7 +29,7 @@ def valid_ids(text: str) -> set[str]:
     is tried, and only the validators decide.
     """
     joined = re.sub(r"\s+", "", V.halfwidth(text))
-    found = {v.printed for v in V.find_ids(joined) if v.valid}
+    found = {v.printed for v in find_ids(joined) if v.valid}
     for run in re.findall(r"[0-9Xx]{16,21}", joined):
         for size in (18, 15):
             if size == 15 and len(run) > MAX_RUN_FOR_15:
@@ -36,7 +37,7 @@ def valid_ids(text: str) -> set[str]:
             in_run = set()
             for start in range(len(run) - size + 1):
                 window = run[start : start + size]
-                in_run |= {v.printed for v in V.find_ids(window) if v.valid}
+                in_run |= {v.printed for v in find_ids(window) if v.valid}
             found |= in_run
             if in_run and size == 18:
                 break  # 15 of a valid 18 digits (``221987…``) are no reading of their own
@@ -70,7 +71,7 @@ def _valid_without_specks(joined: str) -> set[str]:
     for run in re.findall(r"(?<![0-9X])[0-9X]{18,19}(?![0-9X])", digits):
         for start in range(len(run) - 17):
             window = run[start : start + 18]
-            out |= {v.printed for v in V.find_ids(window) if v.valid and len(v.printed) == 18}
+            out |= {v.printed for v in find_ids(window) if v.valid and len(v.printed) == 18}
     return out
 
 
@@ -93,7 +94,7 @@ def _fifteen_without_specks(joined: str) -> set[str]:
     for run in _DOTTED_RUN.findall(digits):
         bare = re.sub(_DOT, "", run)
         if bare != run and len(bare) == 15:
-            out |= {v.printed for v in V.find_ids(bare) if v.valid and len(v.printed) == 15}
+            out |= {v.printed for v in find_ids(bare) if v.valid and len(v.printed) == 15}
     return out
 
 
@@ -118,7 +119,7 @@ def _eighteen_with_ones_on_rules(joined: str) -> set[str]:
         marks = len(re.findall(_RULE_ONE, run))
         whole = re.sub(_RULE_ONE, "1", run)
         if 0 < marks <= MAX_RULE_ONES and len(whole) == 18:
-            out |= {v.printed for v in V.find_ids(whole) if v.valid and len(v.printed) == 18}
+            out |= {v.printed for v in find_ids(whole) if v.valid and len(v.printed) == 18}
     return out
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from ocr import values as V
+from ocr.date_values import find_dates, speck_in_year_only
 from ocr.found import Found
 from ocr.layout import Segment, is_vertical, next_in_reading_order
 
@@ -25,7 +26,7 @@ SIGNOFF_ROWS = 4.0
 
 
 def _date_found(seg: Segment, issue: str) -> Found | None:
-    dates = [d for d in V.find_dates(seg.text) if len(d.iso) == 10]
+    dates = [d for d in find_dates(seg.text) if len(d.iso) == 10]
     if not dates:
         return None
     issues = [issue]
@@ -158,7 +159,7 @@ def signoff_date_slots(segments: list[Segment]) -> list[Segment]:
         for seg in next_in_reading_order(office, segments, rows=rows):
             if _office_like(seg) or not date_like(seg.text):
                 continue
-            if not any(len(d.iso) == 10 for d in V.find_dates(seg.text)) and seg not in out:
+            if not any(len(d.iso) == 10 for d in find_dates(seg.text)) and seg not in out:
                 out.append(seg)
             break
     return out
@@ -238,7 +239,7 @@ def year_from_certificate(text: str, cert_year: str | None) -> str | None:
     fits = [y for y in years if _one_edit(run, spell[y])]
     if len(fits) != 1:
         return None
-    dates = V.find_dates(spell[fits[0]] + text[m.end() :])
+    dates = find_dates(spell[fits[0]] + text[m.end() :])
     return dates[0].iso if dates and len(dates[0].iso) == 10 and dates[0].start == 0 else None
 
 
@@ -267,7 +268,7 @@ def confirm_specked_year(reading: Found, cert_year: str | None) -> bool:
     speck changed no numeral and the certificate states the year. True when so."""
     if "date_digits_normalized" not in reading.issues or not cert_year:
         return False
-    date = V.speck_in_year_only(reading.segment.text)
+    date = speck_in_year_only(reading.segment.text)
     if date is None or date.iso != reading.value or not date.iso[:4].endswith(cert_year):
         return False
     reading.issues = [i for i in reading.issues if i != "date_digits_normalized"]

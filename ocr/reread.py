@@ -22,13 +22,13 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ocr import values as V
 from ocr.crops import clip
 from ocr.engine import OcrEngine
 from ocr.id_cells import read_cells
 from ocr.id_missing import ValueBox, ids_held_by_nobody, lost_row_box, missing_id_boxes
 from ocr.id_rules import inpaint_rules, ruleless_versions, strokes_cross_rules
 from ocr.id_text import repaired_by_birth_date, valid_ids
+from ocr.id_values import id_states_birth_date
 from ocr.result import Reading
 from ocr.review import min_confidence
 from schemas.idnumber import parse_id
@@ -99,7 +99,7 @@ def states_printed_facts(reading: Reading, i: int, value: str) -> bool:
     # 出生年月 forms print the year and month only: those must match, and the day
     # rests on the two readings that agree
     check = parse_id(value)
-    return V.id_states_birth_date(check, printed[0]) and check.sex == printed[1]
+    return id_states_birth_date(check, printed[0]) and check.sex == printed[1]
 
 
 def printed_birth(reading: Reading, i: int) -> tuple[str, str] | None:

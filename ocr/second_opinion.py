@@ -21,7 +21,9 @@ import numpy as np
 
 from ocr import values as V
 from ocr.crops import clip
+from ocr.date_values import find_dates
 from ocr.engine import OcrEngine
+from ocr.id_values import find_ids, id_states_birth_date
 from ocr.result import Reading
 from schemas.idnumber import parse_id
 
@@ -49,9 +51,9 @@ def crop_field(page: np.ndarray, bbox: list[int]) -> np.ndarray:
 def reads_as(key: str, text: str) -> list[str]:
     """Every value of the field's kind that ``text`` can be read as."""
     if key.endswith("id_number"):
-        return [v.printed for v in V.find_ids(text)]
+        return [v.printed for v in find_ids(text)]
     if key.endswith("date"):
-        return [d.iso for d in V.find_dates(text)]
+        return [d.iso for d in find_dates(text)]
     certs = [c.value for c in V.find_certificate_numbers(text)]
     return certs or [V.halfwidth(text).replace(" ", "")]
 
@@ -63,9 +65,9 @@ SECOND_MIN_CONFIDENCE = 0.8
 def _valid_readings(key: str, text: str, value: str) -> list[str]:
     """Readings of ``text`` that are complete, valid values of the field's kind."""
     if key.endswith("id_number"):
-        return [v.printed for v in V.find_ids(text) if v.valid]
+        return [v.printed for v in find_ids(text) if v.valid]
     if key.endswith("date"):
-        return [d.iso for d in V.find_dates(text) if len(d.iso) >= len(value)]
+        return [d.iso for d in find_dates(text) if len(d.iso) >= len(value)]
     # as complete as the value, too: ``高民婚字第334号`` from ``(〈93)高民婚字第334号`` is
     # the value with its year lost, no other number
     return [
@@ -106,7 +108,7 @@ def stated_by_id(reading: Reading, i: int) -> bool:
         return False
     if "birth_date_from_id" in born.issues or any(x in id_info.issues for x in _UNSETTLED_ID):
         return False
-    return V.id_states_birth_date(parse_id(party.id_number), party.birth_date)
+    return id_states_birth_date(parse_id(party.id_number), party.birth_date)
 
 
 def outvoted(reading: Reading, key: str, issue: str) -> str:

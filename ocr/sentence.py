@@ -23,7 +23,9 @@ import re
 from dataclasses import replace
 
 from ocr import values as V
+from ocr.date_values import find_dates
 from ocr.found import Found
+from ocr.id_values import find_ids
 from ocr.layout import Segment, group_rows, is_vertical, same_row, span_box
 from ocr.parties import HUSBAND, WIFE
 
@@ -101,11 +103,11 @@ def _details(rest: str, base: int, closed: bool, add: _Adder) -> None:
     ``closed``: the text ends at the party's closing bracket or the connector,
     so a date in it is the party's; otherwise only a date marked ``生`` is.
     """
-    ids = [v for v in V.find_ids(rest) if v.valid]
+    ids = [v for v in find_ids(rest) if v.valid]
     if ids:
         add("id_number", ids[0].printed, base + ids[0].start)
         rest = rest[: ids[0].start]
-    dates = V.find_dates(rest)
+    dates = find_dates(rest)
     if dates and not dates[0].normalized and (closed or rest[dates[0].end :].startswith("生")):
         add("birth_date", dates[0].iso, base + dates[0].start)
         return

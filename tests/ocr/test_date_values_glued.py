@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ocr.values import find_dates
+from ocr.date_values import find_dates
 
 
 @pytest.mark.parametrize(
