@@ -17,7 +17,9 @@ for review.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import cv2
 import numpy as np
@@ -102,6 +104,12 @@ def states_printed_facts(reading: Reading, i: int, value: str) -> bool:
     return id_states_birth_date(check, printed[0]) and check.sex == printed[1]
 
 
+def fits_printed_facts(reading: Reading, i: int, value: str) -> bool:
+    """False when the form prints party ``i``'s birth date and sex (read surely)
+    and the ID states another; True when they agree or nothing is printed."""
+    return printed_birth(reading, i) is None or states_printed_facts(reading, i, value)
+
+
 def printed_birth(reading: Reading, i: int) -> tuple[str, str] | None:
     """Party ``i``'s birth date and sex as the form prints them, when both were read
     surely (the date not taken from the ID itself); else None."""
@@ -126,7 +134,9 @@ class RowReading:
     text: str = ""  # what was read (``repaired_by_birth_date`` looks at it)
 
 
-def choose_id(readings: list[RowReading]) -> tuple[str, float, int] | None:
+def choose_id(
+    readings: list[RowReading], fits: Callable[[str], bool] | None = None
+) -> tuple[str, float, int] | None:
     """The ID the readings give: ``(value, best confidence, how many sources give it)``.
 
     One valid 18-digit ID wins (its check character confirms it; 15-digit windows
@@ -135,8 +145,12 @@ def choose_id(readings: list[RowReading]) -> tuple[str, float, int] | None:
     crops when they give one value (they exist only when the digits cross the
     cell rules, which the row crops cut: PP-OCRv6 reads a cut ``8`` as ``3``),
     else to the whole-row reading when it gives one value, else to nobody.
+    Two different 18-digit IDs are settled by ``fits`` (the party's printed
+    facts, ``fits_printed_facts``) when exactly one of them fits.
     """
     eighteen = {v for r in readings for v in r.ids if len(v) == 18}
+    if len(eighteen) > 1 and fits is not None:
+        eighteen = {v for v in eighteen if fits(v)} or eighteen
     if len(eighteen) > 1:
         return None
     support: dict[str, set[str]] = {}
@@ -184,11 +198,18 @@ def agreeing_confidence(readings: list[RowReading], value: str) -> float:
     return 1 - (1 - top[0]) * (1 - top[1])
 
 
-def _settled(readings: list[RowReading]) -> bool:
-    """True when more readings cannot change the outcome: an 18-digit ID, or a
-    15-digit one that two sources already give."""
-    chosen = choose_id(readings)
-    return chosen is not None and (len(chosen[0]) == 18 or chosen[2] >= 2)
+def _settled(readings: list[RowReading], fits: Callable[[str], bool] | None = None) -> bool:
+    """True when more readings cannot change the outcome: an 18-digit ID that
+    ``fits`` the party's printed facts, or a 15-digit one that two sources
+    already give. An 18-digit ID that states another birth date or sex than the
+    form prints may be a misread whose check character passes by chance (two
+    6s read as 5s): the other sources are read too."""
+    chosen = choose_id(readings, fits)
+    if chosen is None:
+        return False
+    if len(chosen[0]) == 18:
+        return fits is None or fits(chosen[0])
+    return chosen[2] >= 2
 
 
 # Detection scales a page's shorter side up to about this many pixels: a long,
@@ -244,21 +265,25 @@ def kept_detection(strip: np.ndarray, engine: OcrEngine) -> RowReading:
 
 
 def _row_readings(
-    page: np.ndarray, crops: list[np.ndarray], bbox: list[int], engine: OcrEngine
+    page: np.ndarray,
+    crops: list[np.ndarray],
+    bbox: list[int],
+    engine: OcrEngine,
+    fits: Callable[[str], bool] | None = None,
 ) -> list[RowReading]:
     """The row read by every source in turn until one settles it (``reread_ids``)."""
     texts = engine.recognize_lines([remove_vertical_rules(c) for c in crops] + [crops[0]])
     readings = [RowReading("row", frozenset(valid_ids(text)), conf, text) for text, conf in texts]
-    if not _settled(readings):
+    if not _settled(readings, fits):
         cells, conf = read_cells(page, bbox, engine)
         ids = frozenset(valid_ids(cells)) if cells else frozenset()
         readings.append(RowReading("cells", ids, conf, cells or ""))
-    if not _settled(readings):
+    if not _settled(readings, fits):
         readings += kept_row_readings(crops, engine)
-    if not _settled(readings):
+    if not _settled(readings, fits):
         text, conf = detected_row(remove_vertical_rules(crops[1]), engine)
         readings.append(RowReading("detected", frozenset(valid_ids(text)), conf, text))
-    if not _settled(readings):
+    if not _settled(readings, fits):
         readings.append(kept_detection(crops[1], engine))
     return readings
 
@@ -266,7 +291,7 @@ def _row_readings(
 def _take(reading: Reading, i: int, info: FieldInfo, readings: list[RowReading]) -> bool:
     """Set party ``i``'s ID from the readings' choice, flagged as a re-read; False
     when they give none (or the other party's number)."""
-    chosen = choose_id(readings)
+    chosen = choose_id(readings, partial(fits_printed_facts, reading, i))
     if chosen is None:
         return False
     value, confidence, sources = chosen
@@ -341,7 +366,7 @@ def _read_box(
     if not crops[0].size:
         return False
     info = FieldInfo(confidence=0.0, page=box.page, bbox=bbox, issues=issues or [], source="ocr")
-    row = _row_readings(page, crops, bbox, engine)
+    row = _row_readings(page, crops, bbox, engine, partial(fits_printed_facts, reading, i))
     if not any(r.ids for r in row) or not _take(reading, i, info, row + (extra or [])):
         return False
     reading.fields[f"parties[{i}].id_number"] = info
@@ -457,7 +482,8 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
             continue
         found = stated_elsewhere(reading, i)
         extra = [found[0]] if found else []
-        row = _row_readings(page, crops, info.bbox, engine)
+        fits = partial(fits_printed_facts, reading, i)
+        row = _row_readings(page, crops, info.bbox, engine, fits)
         read = any(r.ids for r in row)  # a row that read an ID is never overruled
         recovered += (
             (read and _take(reading, i, info, row + extra))

@@ -32,17 +32,22 @@ def over_left_rule(k: int) -> tuple[int, int]:
 
 
 def boxed_id_row(
-    digits: str, cells: int = 18, place: Callable[[int], tuple[int, int]] = hand_filled
+    digits: str,
+    cells: int = 18,
+    place: Callable[[int], tuple[int, int]] = hand_filled,
+    paper: str = "white",
+    rule: str = "black",
 ) -> np.ndarray:
     """The ID label and a row of ``cells`` boxes, ``digits`` written one per box
-    from the left, each at ``place(k)`` = (x from the box's left edge, y)."""
-    image = Image.new("RGB", (1500, 200), "white")
+    from the left, each at ``place(k)`` = (x from the box's left edge, y), the
+    boxes ruled in ``rule`` on ``paper``."""
+    image = Image.new("RGB", (1500, 200), paper)
     draw = ImageDraw.Draw(image)
     draw.text((20, 60), "身份证号", fill="black", font=ImageFont.truetype(FONT, 40))
     font = ImageFont.truetype(FONT, 36)
     for k in range(cells):
         x = FIRST_CELL + CELL * k
-        draw.rectangle((x, 45, x + CELL, 115), outline="black", width=2)
+        draw.rectangle((x, 45, x + CELL, 115), outline=rule, width=2)
         if k < len(digits):
             dx, y = place(k)
             draw.text((x + dx, y), digits[k], fill="black", font=font)

@@ -8,11 +8,16 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ocr.id_cells import (
     LINE_HEIGHT,
+    MIN_CELLS,
+    bare_rules,
     cell_crops,
     cells_line,
     digits_of_line,
     even_cells,
     read_cells,
+    rule_mask,
+    rule_spans,
+    slot_bounds,
     written_cells,
 )
 from ocr.reread import reread_ids, states_printed_facts
@@ -148,3 +153,82 @@ def test_a_15_digit_reread_with_an_unlisted_region_is_not_confirmed(engines):
     assert reread_ids(reading, [boxed_id_row(unlisted)], engines["rapidocr"]) == 1
     assert reading.parties[0].id_number == unlisted
     assert "id_reread_unconfirmed" in reading.fields["parties[0].id_number"].issues
+
+
+def test_a_line_inside_a_cell_is_no_rule():
+    rules = [(0, 1)] + [(100 + 50 * k, 101 + 50 * k) for k in range(5)] + [(400, 401)]
+    # a long stroke found in the second cell: the cell is still one cell
+    with_stroke = sorted([*rules, (170, 171)])
+    assert even_cells(with_stroke) == even_cells(rules)
+
+
+def _ruled_window(paper: int, rule: int, dash: int = 0) -> np.ndarray:
+    """A grey window 120 px tall: rules 80 px tall every 50 px from x=20, drawn
+    ``rule`` on ``paper``, broken every 10 px by ``dash`` px of paper."""
+    gray = np.full((120, 400), paper, np.uint8)
+    for k in range(8):
+        gray[20:100, 20 + 50 * k : 22 + 50 * k] = rule
+    for y in range(25, 100, 10):
+        gray[y : y + dash, :] = paper
+    return gray
+
+
+@pytest.mark.parametrize(
+    ("paper", "rule", "dash"),
+    [
+        (200, 40, 0),  # dark rules
+        (200, 235, 0),  # lighter than the paper: red rules with the seal ink suppressed
+        (210, 150, 4),  # faint and worn into dashes
+    ],
+)
+def test_rules_are_found_dark_light_or_broken(paper, rule, dash):
+    mask = rule_mask(_ruled_window(paper, rule, dash), 40)
+    assert len(even_cells(rule_spans(mask))) == 7
+
+
+def test_paper_grain_and_short_strokes_make_no_row_of_cells():
+    rng = np.random.default_rng(7)
+    gray = np.clip(rng.normal(200, 6, (120, 400)), 0, 255).astype(np.uint8)
+    gray[40:75, 100:103] = 30  # a digit's stroke, shorter than the rules
+    assert len(even_cells(rule_spans(rule_mask(gray, 40)))) < MIN_CELLS
+    # the same grain over a ruled row: its cells are still found
+    for k in range(8):
+        gray[20:100, 20 + 50 * k : 22 + 50 * k] = 40
+    assert len(even_cells(rule_spans(rule_mask(gray, 40)))) == 7
+
+
+def test_rule_pixels_a_stroke_crosses_stay_the_digits():
+    ink = np.zeros((40, 30), np.uint8)
+    rules = np.zeros_like(ink)
+    rules[:, 13:18] = 255  # the rule found, a pixel wider than its ink either side
+    ink[:, 14:17] = 255  # the rule's ink
+    ink[10:12, 5:25] = 255  # a stroke across it
+    bare = bare_rules(ink, rules)
+    assert not bare[10:12, 14:17].any()  # the crossing is the stroke's
+    assert bare[20:40, 14:17].all()  # the rest of the rule is no digit's
+    ink[25:35, 13:18] = 255  # the rule thickened: a stroke running along it ...
+    ink[25:27, 18:24] = 255  # ... and leaving it (the arc of a 0 printed on the rule)
+    assert not bare_rules(ink, rules)[25:35, 14:17].any()
+    ink[25:27, 18:24] = 0  # a thick stretch of the rule alone is no digit's
+    assert bare_rules(ink, rules)[25:35, 14:17].all()
+
+
+def test_slots_end_in_the_gaps_beside_the_rules():
+    # digits written about 4 px right of the rules at 0, 30, 60, 90, 18 px wide:
+    # ink at 0-13, 26-43 and 56-73
+    profile = np.zeros(100, int)
+    for start in (-4, 26, 56):
+        profile[max(0, start) : start + 18] = 5
+    bounds = slot_bounds(profile, [0.0, 30.0, 60.0, 90.0], 12)
+    assert 14 <= bounds[1] <= 25 and 44 <= bounds[2] <= 55  # in the gaps, not on a digit
+    assert slot_bounds(np.zeros(100, int), [0.0, 30.0, 60.0], 12) == [0, 30, 60]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("paper", "rule"),
+    [("#c8c8c8", "#ececec"), ("white", "#b4b4b4")],  # light rules on grey paper; faint ones
+)
+def test_cells_with_light_or_faint_rules_are_read(engines, paper, rule):
+    page = boxed_id_row(HUSBAND_ID, paper=paper, rule=rule)
+    assert read_cells(page, LABEL_BOX, engines["rapidocr"])[0] == HUSBAND_ID

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ocr.id_cells import read_cells
 from ocr.id_rules import (
     crossed,
     ink_mask,
@@ -153,21 +154,20 @@ def test_a_row_whose_check_character_fails_gives_no_id(engines):
 
 
 @pytest.mark.slow
-def test_a_15_digit_id_only_the_kept_crops_read_stays_unconfirmed(engines):
+def test_a_15_digit_id_printed_across_the_rules_is_confirmed_by_its_cells_and_kept_crops(engines):
     # 620722700912887: born 1970-09-12, odd sequence (a man), as the form prints.
-    # With the digits across the rules only the kept crops read it; their four
-    # crops and the detection on the inpainted strip are one source, and a
-    # 15-digit ID needs two
+    # With the digits across the rules the row crops cut them; the kept crops read
+    # the row, and its cells read it too, each digit's slot ending in the gap
+    # beside its rule (ocr.id_cells): two sources and the printed facts confirm it
     fifteen = "620722700912887"
+    page = boxed_id_row(fifteen, place=over_left_rule)
+    assert read_cells(page, LABEL_BOX, engines["rapidocr"])[0] == fifteen
     reading = _unreadable_id()
     reading.parties[0].birth_date = "1970-09-12"
     reading.fields["parties[0].birth_date"] = FieldInfo(
         confidence=0.99, page=0, bbox=[0, 0, 1, 1], issues=[], source="ocr"
     )
-    assert (
-        reread_ids(reading, [boxed_id_row(fifteen, place=over_left_rule)], engines["rapidocr"]) == 1
-    )
+    assert reread_ids(reading, [page], engines["rapidocr"]) == 1
     assert reading.parties[0].id_number == fifteen
     issues = reading.fields["parties[0].id_number"].issues
-    assert "id_reread_unconfirmed" in issues
-    assert "confirmed_by_second_reading" not in issues
+    assert "confirmed_by_second_reading" in issues

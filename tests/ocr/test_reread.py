@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
 
@@ -12,12 +14,13 @@ from ocr.reread import (
     agreeing_confidence,
     choose_id,
     detection_sheet,
+    fits_printed_facts,
     remove_vertical_rules,
     reread_ids,
 )
 from ocr.result import Reading
 from schemas.model import FieldInfo, Party
-from tests.ocr.forms import HUSBAND_ID
+from tests.ocr.forms import HUSBAND_ID, id18
 from tests.ocr.id_rows import EIGHTS, YEAR_MISREAD, boxed_id_row
 
 FIFTEEN = "620722700912887"  # a valid 15-digit ID (1970-09-12, male)
@@ -166,3 +169,29 @@ def test_a_row_with_a_failing_check_character_is_repaired_and_held(engines, birt
     if expected is not None:
         issues = reading.fields["parties[1].id_number"].issues
         assert "id_reread" in issues and "id_reread_unconfirmed" in issues
+
+
+def _printed(birth_date: str, sex: str) -> Reading:
+    reading = Reading(parties=[Party(role="husband", birth_date=birth_date, sex=sex)])
+    reading.fields["parties[0].birth_date"] = FieldInfo(
+        confidence=0.99, page=0, bbox=[0, 0, 1, 1], issues=[], source="ocr"
+    )
+    return reading
+
+
+def test_two_18_digit_ids_are_settled_by_the_printed_birth_date_and_sex():
+    # the husband's ID (1978-05-06, male) and a valid one a misread gave by chance
+    other = id18("620722", "19780505", "123")
+    readings = [
+        RowReading("cells", frozenset({other}), 0.9),
+        RowReading("kept", frozenset({HUSBAND_ID}), 0.8),
+    ]
+    assert choose_id(readings) is None
+    printed = _printed("1978-05-06", "M")
+    assert fits_printed_facts(printed, 0, HUSBAND_ID)
+    assert not fits_printed_facts(printed, 0, other)
+    assert choose_id(readings, partial(fits_printed_facts, printed, 0)) == (HUSBAND_ID, 0.8, 1)
+    # nothing printed: neither fits better, no choice
+    unprinted = Reading(parties=[Party(role="husband")])
+    assert fits_printed_facts(unprinted, 0, other)
+    assert choose_id(readings, partial(fits_printed_facts, unprinted, 0)) is None
