@@ -300,10 +300,34 @@ def digits_of_line(text: str, cells: int) -> str | None:
     return chars
 
 
-def read_cells(page: np.ndarray, bbox: list[int], engine: OcrEngine) -> tuple[str | None, float]:
+def cell_digits(text: str, cells: int) -> list[str | None] | None:
+    """Each written cell's digit in a cells line that came back spaced cell by
+    cell, None for a cell read as no digit (a struck-out digit, a blot); None
+    when the pieces read do not add up to ``cells`` (pure).
+
+    A piece of digits stands for as many cells (the recognizer now and then
+    runs two cells together); any other piece for one cell; specks read as marks
+    of their own are dropped.
+    """
+    out: list[str | None] = []
+    for piece in V.halfwidth(text).split():
+        chars = _MARKS.sub("", piece.translate(V.DIGIT_CONFUSIONS))
+        if not chars:
+            continue
+        if re.fullmatch(r"[0-9]+X?", chars):
+            out += list(chars)
+        else:
+            out.append(None)
+    return out if len(out) == cells else None
+
+
+def read_cells(
+    page: np.ndarray, bbox: list[int], engine: OcrEngine
+) -> tuple[str | None, float, list[str | None] | None]:
     """The ID number read from the row's cells, set in one line of their own
-    (``cells_line``), with the recognizer's confidence; ``(None, 0.0)`` when the row
-    has no cells or the reading is not one digit per written cell.
+    (``cells_line``), with the recognizer's confidence and each cell's digit
+    (``cell_digits``); ``(None, 0.0, ...)`` when the row has no cells or the
+    reading is not one digit per written cell.
 
     The cells are cut both ways (``cell_crops``) and both lines are read in one
     call: the cut between the rules is taken when it reads a valid ID, else the
@@ -315,16 +339,18 @@ def read_cells(page: np.ndarray, bbox: list[int], engine: OcrEngine) -> tuple[st
             lines.append(cells_line(written))
             counts.append(len(written))
     if not lines:
-        return None, 0.0
-    read = [
-        (digits_of_line(text, n), conf)
-        for (text, conf), n in zip(engine.recognize_lines(lines), counts, strict=True)
-    ]
+        return None, 0.0, None
+    texts = engine.recognize_lines(lines)
+    per_cell = next(
+        (d for (text, _), n in zip(texts, counts, strict=True) if (d := cell_digits(text, n))),
+        None,
+    )
+    read = [(digits_of_line(text, n), conf) for (text, conf), n in zip(texts, counts, strict=True)]
     for digits, conf in read:
         if digits and valid_ids(digits):
-            return digits, conf
+            return digits, conf, per_cell
     digits, conf = read[0]
-    return (digits, conf) if digits else (None, 0.0)
+    return (digits, conf, per_cell) if digits else (None, 0.0, per_cell)
 
 
 # Height the written cells are scaled to before they are set in one line, and

@@ -10,6 +10,7 @@ validators (check character, region, date) decide.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ocr import values as V
 from ocr.id_values import find_ids
@@ -155,3 +156,47 @@ def repaired_by_birth_date(texts: list[str], birth_date: str, sex: str) -> set[s
             if check.valid and not check.warnings and check.sex == sex:
                 out.add(value)
     return out
+
+
+def filled_from_printed(cells: Sequence[str | None], birth_date: str, sex: str) -> str | None:
+    """The ID a row of cells gives once its unread cells are filled (pure).
+
+    ``cells`` holds each written cell's digit, None where the cell read as no
+    digit (a digit struck out and written again over or beside it, a blot). The
+    unread cells of the birth digits take the printed birth date's digits (as far
+    as it is printed: ``YYYY-MM`` fills the year and month only); one unread
+    cell left elsewhere in an 18-digit ID takes the one digit its check character
+    allows. The result must then be valid, of a listed region, and state the
+    printed birth date and sex. Nothing but the printed facts and the check
+    character confirm the filled digits, so such a value is always held for a
+    clerk (``reread_ids``). None when nothing is unread or it cannot be filled.
+    """
+    size = len(cells)
+    if size not in (15, 18) or all(c is not None for c in cells):
+        return None
+    printed = birth_date.replace("-", "")
+    if not printed.isdigit() or len(printed) < 6:
+        return None
+    birth = printed if size == 18 else printed[2:]
+    chars = list(cells)
+    for k, digit in enumerate(birth):
+        if chars[6 + k] is None:
+            chars[6 + k] = digit
+    unread = [k for k, c in enumerate(chars) if c is None]
+    if len(unread) > (1 if size == 18 else 0):
+        return None
+    candidates = ["".join(c or "" for c in chars)] if not unread else []
+    for digit in "0123456789X" if unread else "":
+        if digit == "X" and unread[0] != 17:
+            continue
+        chars[unread[0]] = digit
+        candidates.append("".join(c or "" for c in chars))
+    good = [v for v in candidates if _states_printed(v, birth_date, sex)]
+    return good[0] if len(good) == 1 else None
+
+
+def _states_printed(value: str, birth_date: str, sex: str) -> bool:
+    check = parse_id(value)
+    if not check.valid or check.warnings or check.sex != sex:
+        return False
+    return check.birth_date is not None and check.birth_date.isoformat().startswith(birth_date)

@@ -29,7 +29,7 @@ from ocr.engine import OcrEngine
 from ocr.id_cells import read_cells
 from ocr.id_missing import ValueBox, ids_held_by_nobody, lost_row_box, missing_id_boxes
 from ocr.id_rules import inpaint_rules, ruleless_versions, strokes_cross_rules
-from ocr.id_text import repaired_by_birth_date, valid_ids
+from ocr.id_text import filled_from_printed, repaired_by_birth_date, valid_ids
 from ocr.id_values import id_states_birth_date
 from ocr.result import Reading
 from ocr.review import min_confidence
@@ -132,6 +132,8 @@ class RowReading:
     ids: frozenset[str]
     confidence: float
     text: str = ""  # what was read (``repaired_by_birth_date`` looks at it)
+    # the cells' digits, None where a cell read as none (``filled_from_printed``)
+    cells: tuple[str | None, ...] | None = None
 
 
 def choose_id(
@@ -275,9 +277,10 @@ def _row_readings(
     texts = engine.recognize_lines([remove_vertical_rules(c) for c in crops] + [crops[0]])
     readings = [RowReading("row", frozenset(valid_ids(text)), conf, text) for text, conf in texts]
     if not _settled(readings, fits):
-        cells, conf = read_cells(page, bbox, engine)
+        cells, conf, per_cell = read_cells(page, bbox, engine)
         ids = frozenset(valid_ids(cells)) if cells else frozenset()
-        readings.append(RowReading("cells", ids, conf, cells or ""))
+        digits = tuple(per_cell) if per_cell else None
+        readings.append(RowReading("cells", ids, conf, cells or "", digits))
     if not _settled(readings, fits):
         readings += kept_row_readings(crops, engine)
     if not _settled(readings, fits):
@@ -437,6 +440,24 @@ def _take_repaired(reading: Reading, i: int, info: FieldInfo, row: list[RowReadi
     return True
 
 
+def _take_filled(reading: Reading, i: int, info: FieldInfo, row: list[RowReading]) -> bool:
+    """Party ``i``'s ID from its cells with the cells read as no digit filled from
+    the printed birth date and the check character (``filled_from_printed``);
+    always held (``id_reread_unconfirmed``)."""
+    printed = printed_birth(reading, i)
+    if printed is None:
+        return False
+    given = {r: filled_from_printed(r.cells, *printed) for r in row if r.cells}
+    values = {v for v in given.values() if v}
+    if len(values) != 1:
+        return False
+    confidence = max(r.confidence for r, v in given.items() if v)
+    if not _take(reading, i, info, [RowReading("filled", frozenset(values), confidence)]):
+        return False
+    info.issues.append("id_reread_unconfirmed")
+    return True
+
+
 def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> int:
     """Re-read unreadable ID fields from their whole row; returns how many were recovered.
 
@@ -457,7 +478,9 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
     joins these sources when the party's row gives an ID, and is taken alone when
     no row of the party's gives any. Last, an 18-digit row read with a failing
     check character may give its ID once its birth digits are the printed birth
-    date (``repaired_by_birth_date``): held for a clerk.
+    date (``repaired_by_birth_date``), or a row of cells some of which read as no
+    digit (struck out and written again) once those are filled from the printed
+    birth date and the check character (``filled_from_printed``): held for a clerk.
     """
     recovered = 0
     for i, party in enumerate(reading.parties):
@@ -490,5 +513,6 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
             or (not invalid and _read_lost_row(reading, i, pages, engine, extra))
             or (not read and _take_elsewhere(reading, i, found))
             or (not read and _take_repaired(reading, i, info, row))
+            or (not read and _take_filled(reading, i, info, row))
         )
     return recovered

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ocr.id_text import repaired_by_birth_date, valid_ids
+from ocr.id_text import filled_from_printed, repaired_by_birth_date, valid_ids
 from schemas.idnumber import parse_id
 from tests.ocr.forms import HUSBAND_ID, id18
 from tests.ocr.id_rows import EIGHTS, TWO_MISREAD, YEAR_MISREAD
@@ -87,3 +87,31 @@ def test_no_more_than_two_dashes_are_read_as_ones():
 def test_birth_digits_repaired_to_the_printed_date(texts, birth_date, sex, expected):
     assert parse_id(YEAR_MISREAD).errors == ["check_digit"]  # the row gives no ID as read
     assert repaired_by_birth_date(texts, birth_date, sex) == expected
+
+
+def test_unread_birth_cells_are_filled_from_the_printed_birth_date():
+    # 620725590607267: born 1959-06-07, odd sequence (a man); the year's two
+    # cells struck out and written again, read as no digit
+    cells = [*list("620725"), None, None, *list("0607267")]
+    assert filled_from_printed(cells, "1959-06", "M") == "620725590607267"
+    assert filled_from_printed(cells, "1959-06", "F") is None  # the sequence says a man
+    assert filled_from_printed(cells, "1959", "M") is None  # a year alone is too little printed
+    day = [*list("6207255906"), None, *list("7267")]
+    assert filled_from_printed(day, "1959-06", "M") is None  # the day is not printed
+    assert filled_from_printed(day, "1959-06-07", "M") == "620725590607267"
+    # a 15-digit ID has no check character: an unread cell outside the birth digits stays unread
+    assert filled_from_printed([*list("62072559060726"), None], "1959-06-07", "M") is None
+    assert filled_from_printed(list("620725590607267"), "1959-06-07", "M") is None  # nothing unread
+
+
+def test_one_unread_cell_of_an_18_digit_id_takes_the_digit_its_check_character_allows():
+    value = id18("620722", "19780506", "123")
+    for k in (2, 15, 17):  # the region, the sequence, the check character itself
+        cells: list[str | None] = list(value)
+        cells[k] = None
+        assert filled_from_printed(cells, "1978-05-06", "M") == value
+    two = [None, None, *value[2:]]
+    assert filled_from_printed(two, "1978-05-06", "M") is None  # two unknowns, one check
+    cells = list(value)
+    cells[15] = None
+    assert filled_from_printed(cells, "1978-05-07", "M") is None  # another day printed
