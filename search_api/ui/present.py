@@ -148,6 +148,7 @@ ISSUE_LABELS = {
     "low_resolution": "扫描分辨率低于200dpi，请重扫",
     "low_resolution_handwritten": "手写档案扫描分辨率低于300dpi，请重扫",
     "blurry": "页面模糊，请清洁扫描玻璃后重扫",
+    "noisy": "页面噪点过多，请清洁扫描玻璃，以300dpi灰度或彩色重扫",
     "skew_uncertain": "页面倾斜无法确定",
     "orientation_uncertain": "页面方向无法确定",
     # archive

@@ -86,3 +86,12 @@ def test_without_field_reasons_issues_come_first() -> None:
 )
 def test_reason_field(reason: str, field: str | None) -> None:
     assert reason_field(reason) == field
+
+
+def test_every_capture_warning_ingest_raises_is_shown_in_chinese() -> None:
+    # the clerk's page shows what the operator's rescan list says, in Chinese
+    from ingest.quality import RESCAN_ADVICE
+
+    for code in RESCAN_ADVICE:
+        assert issue_text(code) != code, code
+    assert "重扫" in reason_text("noisy (page 1)")
