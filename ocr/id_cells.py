@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -321,13 +322,22 @@ def cell_digits(text: str, cells: int) -> list[str | None] | None:
     return out if len(out) == cells else None
 
 
-def read_cells(
-    page: np.ndarray, bbox: list[int], engine: OcrEngine
-) -> tuple[str | None, float, list[str | None] | None]:
+@dataclass(frozen=True)
+class CellsReading:
+    """What a row's cells read: the ID (None when no line gave one digit per
+    written cell), the recognizer's confidence in it, each cell's digit
+    (``cell_digits``) and the digits every cut gave (``repaired_by_birth_date``
+    looks at them)."""
+
+    value: str | None = None
+    confidence: float = 0.0
+    cells: tuple[str | None, ...] | None = None
+    digits: tuple[str, ...] = ()
+
+
+def read_cells(page: np.ndarray, bbox: list[int], engine: OcrEngine) -> CellsReading:
     """The ID number read from the row's cells, set in one line of their own
-    (``cells_line``), with the recognizer's confidence and each cell's digit
-    (``cell_digits``); ``(None, 0.0, ...)`` when the row has no cells or the
-    reading is not one digit per written cell.
+    (``cells_line``); nothing when the row has no cells.
 
     The cells are cut both ways (``cell_crops``) and both lines are read in one
     call: the cut between the rules is taken when it reads a valid ID, else the
@@ -339,18 +349,19 @@ def read_cells(
             lines.append(cells_line(written))
             counts.append(len(written))
     if not lines:
-        return None, 0.0, None
+        return CellsReading()
     texts = engine.recognize_lines(lines)
     per_cell = next(
         (d for (text, _), n in zip(texts, counts, strict=True) if (d := cell_digits(text, n))),
         None,
     )
     read = [(digits_of_line(text, n), conf) for (text, conf), n in zip(texts, counts, strict=True)]
-    for digits, conf in read:
-        if digits and valid_ids(digits):
-            return digits, conf, per_cell
-    digits, conf = read[0]
-    return (digits, conf, per_cell) if digits else (None, 0.0, per_cell)
+    cells = tuple(per_cell) if per_cell else None
+    digits = tuple(d for d, _ in read if d)
+    chosen = next(((d, c) for d, c in read if d and valid_ids(d)), read[0])
+    if not chosen[0]:
+        return CellsReading(cells=cells, digits=digits)
+    return CellsReading(chosen[0], chosen[1], cells, digits)
 
 
 # Height the written cells are scaled to before they are set in one line, and

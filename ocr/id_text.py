@@ -128,6 +128,8 @@ def _eighteen_with_ones_on_rules(joined: str) -> set[str]:
 # a cut ``8`` as ``3`` (``620722193911074990`` for 1989-11-07), and 198x years and
 # day 28 hold many 8s; more differences would be another number.
 MAX_REPAIRED_DIGITS = 2
+# The letters among the OCR's digit confusions (``ρ`` for a 0 across a rule).
+_LETTER_DIGITS = {k: v for k, v in V.DIGIT_CONFUSIONS.items() if chr(k).isalpha()}
 
 
 def repaired_by_birth_date(texts: list[str], birth_date: str, sex: str) -> set[str]:
@@ -146,8 +148,14 @@ def repaired_by_birth_date(texts: list[str], birth_date: str, sex: str) -> set[s
         return set()
     out: set[str] = set()
     for text in texts:
-        joined = re.sub(r"\s+", "", V.halfwidth(text)).upper()
-        for run in re.findall(r"(?<![0-9X])[0-9]{17}[0-9X](?![0-9X])", joined):
+        spaced = re.sub(r"\s+", "", V.halfwidth(text))
+        joined = spaced.upper()
+        # as read, and with letters read for digits undone (a rule read as ``|``
+        # stays a border: translated, it would lengthen the run)
+        letters = spaced.translate(_LETTER_DIGITS).upper()
+        runs = set(re.findall(r"(?<![0-9X])[0-9]{17}[0-9X](?![0-9X])", joined))
+        runs |= set(re.findall(r"(?<![0-9X])[0-9]{17}[0-9X](?![0-9X])", letters))
+        for run in sorted(runs):
             differ = sum(a != b for a, b in zip(run[6:14], want, strict=True))
             if not 0 < differ <= MAX_REPAIRED_DIGITS:
                 continue

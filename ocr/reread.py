@@ -277,10 +277,10 @@ def _row_readings(
     texts = engine.recognize_lines([remove_vertical_rules(c) for c in crops] + [crops[0]])
     readings = [RowReading("row", frozenset(valid_ids(text)), conf, text) for text, conf in texts]
     if not _settled(readings, fits):
-        cells, conf, per_cell = read_cells(page, bbox, engine)
-        ids = frozenset(valid_ids(cells)) if cells else frozenset()
-        digits = tuple(per_cell) if per_cell else None
-        readings.append(RowReading("cells", ids, conf, cells or "", digits))
+        cells = read_cells(page, bbox, engine)
+        ids = frozenset(valid_ids(cells.value)) if cells.value else frozenset()
+        text = " / ".join(cells.digits)  # every cut's digits, for repaired_by_birth_date
+        readings.append(RowReading("cells", ids, cells.confidence, text, cells.cells))
     if not _settled(readings, fits):
         readings += kept_row_readings(crops, engine)
     if not _settled(readings, fits):
@@ -359,10 +359,12 @@ def _read_box(
     engine: OcrEngine,
     issues: list[str] | None = None,
     extra: list[RowReading] | None = None,
+    unread: list[tuple[FieldInfo, list[RowReading]]] | None = None,
 ) -> bool:
     """Party ``i``'s ID read from ``box`` (``ocr.id_missing``) through every source,
     ``extra`` joining them when the box gives an ID; when a value is taken, its
-    field (with ``issues`` kept) replaces any other."""
+    field (with ``issues`` kept) replaces any other. A box that gives no ID adds
+    its field and readings to ``unread`` (for ``_take_unread``)."""
     bbox = box.bbox(page.shape[1])
     x, y, w, h = bbox
     crops = [clip(page, x, y - int(h * m), x + w, y + h + int(h * m)) for m in (0.25, 0.5)]
@@ -370,7 +372,11 @@ def _read_box(
         return False
     info = FieldInfo(confidence=0.0, page=box.page, bbox=bbox, issues=issues or [], source="ocr")
     row = _row_readings(page, crops, bbox, engine, partial(fits_printed_facts, reading, i))
-    if not any(r.ids for r in row) or not _take(reading, i, info, row + (extra or [])):
+    if not any(r.ids for r in row):
+        if unread is not None:
+            unread.append((info, row))
+        return False
+    if not _take(reading, i, info, row + (extra or [])):
         return False
     reading.fields[f"parties[{i}].id_number"] = info
     return True
@@ -380,12 +386,19 @@ def _read_missing(
     reading: Reading, i: int, pages: list[np.ndarray], engine: OcrEngine, extra: list[RowReading]
 ) -> bool:
     """Party ``i``'s ID read from the boxes its label gives (``ocr.id_missing``), in
-    turn, when extraction found no value at all; the field is added only when a
+    turn, when extraction found no value at all; when none gives an ID, the
+    readings of each are repaired or filled from the printed birth date
+    (``_take_repaired``, ``_take_filled``: held). The field is added only when a
     value is read."""
+    unread: list[tuple[FieldInfo, list[RowReading]]] = []
     for index, page in enumerate(pages):
         for box in missing_id_boxes(reading, i, page.shape[1]):
-            if box.page == index and _read_box(reading, i, page, box, engine, extra=extra):
+            if box.page == index and _read_box(reading, i, page, box, engine, None, extra, unread):
                 return True
+    for info, row in unread:
+        if _take_repaired(reading, i, info, row) or _take_filled(reading, i, info, row):
+            reading.fields[f"parties[{i}].id_number"] = info
+            return True
     return False
 
 

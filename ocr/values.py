@@ -24,6 +24,7 @@ DIGIT_CONFUSIONS = str.maketrans(
         "o": "0",
         "Q": "0",
         "D": "0",
+        "ρ": "0",  # a 0 printed across a cell rule (PP-OCRv6)
         "〇": "0",
         "○": "0",
         "l": "1",

@@ -120,10 +120,10 @@ def test_an_id_states_the_printed_birth_date_and_sex(birth_date, sex, born_issue
 def test_cells_are_read_one_by_one(engines):
     page = boxed_id_row(FIFTEEN)
     assert len(cell_crops(page, LABEL_BOX)) == 18
-    assert read_cells(page, LABEL_BOX, engines["rapidocr"])[0] == FIFTEEN
-    assert read_cells(boxed_id_row(HUSBAND_ID), LABEL_BOX, engines["rapidocr"])[0] == HUSBAND_ID
+    assert read_cells(page, LABEL_BOX, engines["rapidocr"]).value == FIFTEEN
+    assert read_cells(boxed_id_row(HUSBAND_ID), LABEL_BOX, engines["rapidocr"]).value == HUSBAND_ID
     blank = np.full((200, 1500, 3), 255, np.uint8)
-    assert read_cells(blank, LABEL_BOX, engines["rapidocr"])[:2] == (None, 0.0)
+    assert read_cells(blank, LABEL_BOX, engines["rapidocr"]).value is None
 
 
 @pytest.mark.slow
@@ -232,7 +232,7 @@ def test_slots_end_in_the_gaps_beside_the_rules():
 )
 def test_cells_with_light_or_faint_rules_are_read(engines, paper, rule):
     page = boxed_id_row(HUSBAND_ID, paper=paper, rule=rule)
-    assert read_cells(page, LABEL_BOX, engines["rapidocr"])[0] == HUSBAND_ID
+    assert read_cells(page, LABEL_BOX, engines["rapidocr"]).value == HUSBAND_ID
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from ocr.id_missing import ids_held_by_nobody, lost_row_box, missing_id_boxes
 from ocr.reread import reread_ids, stated_elsewhere
 from schemas.model import TextLine
 from tests.ocr.conftest import render_page
-from tests.ocr.forms import line, shared_label_table
+from tests.ocr.forms import id18, line, shared_label_table
 
 # 15-digit IDs (no check character): region 620722, birth YYMMDD, sequence (odd: male)
 HUSBAND_15 = "620722" + "581005" + "135"  # born 1958-10-05, male
@@ -462,3 +462,21 @@ def test_an_id_on_the_lost_rest_of_the_name_row_is_read(engines):
     assert reading.parties[1].id_number == SENTENCE_WIFE_15
     # no birth date printed for him: one reading or two, the value stays held
     assert "id_reread_unconfirmed" in reading.fields["parties[0].id_number"].issues
+
+
+@pytest.mark.slow
+def test_a_missing_id_whose_box_reads_a_birth_digit_wrong_is_repaired_and_held(engines):
+    # the wife's 18-digit ID drawn with a wrong day digit (its check character
+    # fails); the form prints her full birth date, which repairs it
+    wife = id18("620722", "19630512", "248")
+    drawn = wife[:12] + "17" + wife[14:]
+
+    def lines(wife_id: str | None) -> list[TextLine]:
+        out = shared_label_table(HUSBAND_15, wife_id)
+        return [line("1963年5月12日", 1300, 500) if x.text == "1963年5月" else x for x in out]
+
+    page = render_page(lines(drawn))
+    reading = extract_fields(lines(None))
+    assert reread_ids(reading, [page], engines["rapidocr"]) >= 1
+    assert reading.parties[1].id_number == wife
+    assert "id_reread_unconfirmed" in reading.fields["parties[1].id_number"].issues

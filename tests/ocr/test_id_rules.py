@@ -161,7 +161,7 @@ def test_a_15_digit_id_printed_across_the_rules_is_confirmed_by_its_cells_and_ke
     # beside its rule (ocr.id_cells): two sources and the printed facts confirm it
     fifteen = "620722700912887"
     page = boxed_id_row(fifteen, place=over_left_rule)
-    assert read_cells(page, LABEL_BOX, engines["rapidocr"])[0] == fifteen
+    assert read_cells(page, LABEL_BOX, engines["rapidocr"]).value == fifteen
     reading = _unreadable_id()
     reading.parties[0].birth_date = "1970-09-12"
     reading.fields["parties[0].birth_date"] = FieldInfo(

@@ -115,3 +115,13 @@ def test_one_unread_cell_of_an_18_digit_id_takes_the_digit_its_check_character_a
     cells = list(value)
     cells[15] = None
     assert filled_from_printed(cells, "1978-05-07", "M") is None  # another day printed
+
+
+def test_letters_read_for_digits_are_undone_before_a_repair():
+    # a 0 printed across a cell rule reads as ρ; the year's 6 as 5
+    read = "6 2 ρ 7 2 2 1 9 7 5 ρ 4 2 7 4 6 9 9"
+    assert repaired_by_birth_date([read], "1976-04-27", "M") == {"620722197604274699"}
+    # a rule read as | stays a border around the run
+    assert repaired_by_birth_date(["|620722197504274699|"], "1976-04-27", "M") == {
+        "620722197604274699"
+    }
