@@ -18,7 +18,6 @@ for review.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 
 import cv2
@@ -27,12 +26,19 @@ import numpy as np
 from ocr.crops import clip
 from ocr.engine import OcrEngine
 from ocr.id_cells import read_cells
+from ocr.id_choice import (
+    RowReading,
+    agreeing_confidence,
+    choose_id,
+    fits_printed_facts,
+    printed_birth,
+    settled,
+    states_printed_facts,
+)
 from ocr.id_missing import ValueBox, ids_held_by_nobody, lost_row_box, missing_id_boxes
 from ocr.id_rules import inpaint_rules, ruleless_versions, strokes_cross_rules
 from ocr.id_text import filled_from_printed, repaired_by_birth_date, valid_ids
-from ocr.id_values import id_states_birth_date
 from ocr.result import Reading
-from ocr.review import min_confidence
 from schemas.idnumber import parse_id
 from schemas.model import FieldInfo, TextLine
 
@@ -86,132 +92,6 @@ def _value_box(page: np.ndarray, bbox: list[int], margin: float = 0.25) -> np.nd
     x, y, w, h = bbox
     pad = int(h * margin)
     return clip(page, x - h, y - pad, x + w + h, y + h + pad)
-
-
-def states_printed_facts(reading: Reading, i: int, value: str) -> bool:
-    """True when the ID states the birth date and sex printed for party ``i``.
-
-    Both must be printed and read surely (the birth date at least to the month):
-    a 15-digit ID has no check character, and these are the parts of it that
-    other fields of the form can confirm.
-    """
-    printed = printed_birth(reading, i)
-    if printed is None:
-        return False
-    # 出生年月 forms print the year and month only: those must match, and the day
-    # rests on the two readings that agree
-    check = parse_id(value)
-    return id_states_birth_date(check, printed[0]) and check.sex == printed[1]
-
-
-def fits_printed_facts(reading: Reading, i: int, value: str) -> bool:
-    """False when the form prints party ``i``'s birth date and sex (read surely)
-    and the ID states another; True when they agree or nothing is printed."""
-    return printed_birth(reading, i) is None or states_printed_facts(reading, i, value)
-
-
-def printed_birth(reading: Reading, i: int) -> tuple[str, str] | None:
-    """Party ``i``'s birth date and sex as the form prints them, when both were read
-    surely (the date not taken from the ID itself); else None."""
-    party = reading.parties[i]
-    born = reading.fields.get(f"parties[{i}].birth_date")
-    if not party.birth_date or not party.sex:
-        return None
-    if born is None or "birth_date_from_id" in born.issues:
-        return None
-    if born.confidence < min_confidence("birth_date"):
-        return None
-    return party.birth_date, party.sex
-
-
-@dataclass(frozen=True)
-class RowReading:
-    """The valid IDs one way of reading the row gives, and its confidence."""
-
-    source: str  # "row" (whole row, three crops), "cells", "kept", "detected"
-    ids: frozenset[str]
-    confidence: float
-    text: str = ""  # what was read (``repaired_by_birth_date`` looks at it)
-    # the cells' digits, None where a cell read as none (``filled_from_printed``)
-    cells: tuple[str | None, ...] | None = None
-
-
-def choose_id(
-    readings: list[RowReading], fits: Callable[[str], bool] | None = None
-) -> tuple[str, float, int] | None:
-    """The ID the readings give: ``(value, best confidence, how many sources give it)``.
-
-    One valid 18-digit ID wins (its check character confirms it; 15-digit windows
-    of a misread row are no evidence against it); two different ones give None.
-    Among 15-digit IDs the one most sources give wins; a tie goes to the kept
-    crops when they give one value (they exist only when the digits cross the
-    cell rules, which the row crops cut: PP-OCRv6 reads a cut ``8`` as ``3``),
-    else to the whole-row reading when it gives one value, else to nobody.
-    Two different 18-digit IDs are settled by ``fits`` (the party's printed
-    facts, ``fits_printed_facts``) when exactly one of them fits.
-    """
-    eighteen = {v for r in readings for v in r.ids if len(v) == 18}
-    if len(eighteen) > 1 and fits is not None:
-        eighteen = {v for v in eighteen if fits(v)} or eighteen
-    if len(eighteen) > 1:
-        return None
-    support: dict[str, set[str]] = {}
-    for r in readings:
-        for v in r.ids:
-            support.setdefault(v, set()).add(r.source)
-    if eighteen:
-        value = next(iter(eighteen))
-    elif support:
-        most = max(len(s) for s in support.values())
-        top = [v for v, s in support.items() if len(s) == most]
-        for source in ("kept", "row"):
-            given = {v for r in readings if r.source == source for v in r.ids}
-            if len(top) > 1 and len(given) == 1 and given <= set(top):
-                top = list(given)
-        if len(top) != 1:
-            return None
-        value = top[0]
-    else:
-        return None
-    confidence = max(r.confidence for r in readings if value in r.ids)
-    return value, confidence, len(support[value])
-
-
-def agreeing_confidence(readings: list[RowReading], value: str) -> float:
-    """The confidence of ``value`` read by two different sources: the doubt left is
-    the chance that both misread it the same way, ``(1 - a) * (1 - b)`` for the two
-    surest sources that give it (one source: its own confidence).
-
-    Only for a 15-digit ID that the printed birth date, sex and a listed region
-    confirm as well (``reread_ids``): measured on the dev corpora, single sources
-    misread a 15-digit row 8 times in 197 readings (a sequence digit, a month
-    digit, a window shifted by a border), never two sources the same way once
-    the printed facts were checked (0 wrong of 90 agreeing pairs).
-    """
-    best: dict[str, float] = {}
-    for r in readings:
-        if value in r.ids:
-            best[r.source] = max(best.get(r.source, 0.0), r.confidence)
-    top = sorted(best.values(), reverse=True)[:2]
-    if not top:
-        return 0.0
-    if len(top) == 1:
-        return top[0]
-    return 1 - (1 - top[0]) * (1 - top[1])
-
-
-def _settled(readings: list[RowReading], fits: Callable[[str], bool] | None = None) -> bool:
-    """True when more readings cannot change the outcome: an 18-digit ID that
-    ``fits`` the party's printed facts, or a 15-digit one that two sources
-    already give. An 18-digit ID that states another birth date or sex than the
-    form prints may be a misread whose check character passes by chance (two
-    6s read as 5s): the other sources are read too."""
-    chosen = choose_id(readings, fits)
-    if chosen is None:
-        return False
-    if len(chosen[0]) == 18:
-        return fits is None or fits(chosen[0])
-    return chosen[2] >= 2
 
 
 # Detection scales a page's shorter side up to about this many pixels: a long,
@@ -276,17 +156,17 @@ def _row_readings(
     """The row read by every source in turn until one settles it (``reread_ids``)."""
     texts = engine.recognize_lines([remove_vertical_rules(c) for c in crops] + [crops[0]])
     readings = [RowReading("row", frozenset(valid_ids(text)), conf, text) for text, conf in texts]
-    if not _settled(readings, fits):
+    if not settled(readings, fits):
         cells = read_cells(page, bbox, engine)
         ids = frozenset(valid_ids(cells.value)) if cells.value else frozenset()
         text = " / ".join(cells.digits)  # every cut's digits, for repaired_by_birth_date
         readings.append(RowReading("cells", ids, cells.confidence, text, cells.cells))
-    if not _settled(readings, fits):
+    if not settled(readings, fits):
         readings += kept_row_readings(crops, engine)
-    if not _settled(readings, fits):
+    if not settled(readings, fits):
         text, conf = detected_row(remove_vertical_rules(crops[1]), engine)
         readings.append(RowReading("detected", frozenset(valid_ids(text)), conf, text))
-    if not _settled(readings, fits):
+    if not settled(readings, fits):
         readings.append(kept_detection(crops[1], engine))
     return readings
 
@@ -435,40 +315,54 @@ def _take_elsewhere(reading: Reading, i: int, found: tuple[RowReading, TextLine]
     return True
 
 
-def _take_repaired(reading: Reading, i: int, info: FieldInfo, row: list[RowReading]) -> bool:
-    """Party ``i``'s 18-digit ID from its row's readings with their birth digits
-    repaired to the printed birth date (``repaired_by_birth_date``), when they give
-    one value; always held (``id_reread_unconfirmed``)."""
+def _take_held(
+    reading: Reading,
+    i: int,
+    info: FieldInfo,
+    row: list[RowReading],
+    source: str,
+    derive: Callable[[RowReading, str, str], set[str]],
+) -> bool:
+    """Party ``i``'s ID that ``derive`` makes of its row's readings with the printed
+    birth date and sex, when they give one value; always held
+    (``id_reread_unconfirmed``): nothing but the printed facts and the check
+    character confirm it."""
     printed = printed_birth(reading, i)
     if printed is None:
         return False
-    given = {r: repaired_by_birth_date([r.text], *printed) for r in row}
+    given = {r: derive(r, *printed) for r in row}
     values = set().union(*given.values())
     if len(values) != 1:
         return False
     confidence = max(r.confidence for r, found in given.items() if found)
-    if not _take(reading, i, info, [RowReading("repaired", frozenset(values), confidence)]):
+    if not _take(reading, i, info, [RowReading(source, frozenset(values), confidence)]):
         return False
     info.issues.append("id_reread_unconfirmed")
     return True
+
+
+def _take_repaired(reading: Reading, i: int, info: FieldInfo, row: list[RowReading]) -> bool:
+    """An 18-digit ID from the row's readings with their birth digits repaired to
+    the printed birth date (``repaired_by_birth_date``); held."""
+    return _take_held(
+        reading,
+        i,
+        info,
+        row,
+        "repaired",
+        lambda r, born, sex: repaired_by_birth_date([r.text], born, sex),
+    )
+
+
+def _filled(r: RowReading, born: str, sex: str) -> set[str]:
+    value = filled_from_printed(r.cells, born, sex) if r.cells else None
+    return {value} if value else set()
 
 
 def _take_filled(reading: Reading, i: int, info: FieldInfo, row: list[RowReading]) -> bool:
-    """Party ``i``'s ID from its cells with the cells read as no digit filled from
-    the printed birth date and the check character (``filled_from_printed``);
-    always held (``id_reread_unconfirmed``)."""
-    printed = printed_birth(reading, i)
-    if printed is None:
-        return False
-    given = {r: filled_from_printed(r.cells, *printed) for r in row if r.cells}
-    values = {v for v in given.values() if v}
-    if len(values) != 1:
-        return False
-    confidence = max(r.confidence for r, v in given.items() if v)
-    if not _take(reading, i, info, [RowReading("filled", frozenset(values), confidence)]):
-        return False
-    info.issues.append("id_reread_unconfirmed")
-    return True
+    """An ID from the row's cells with the cells read as no digit filled from the
+    printed birth date and the check character (``filled_from_printed``); held."""
+    return _take_held(reading, i, info, row, "filled", _filled)
 
 
 def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> int:

@@ -21,7 +21,8 @@ from ocr.id_cells import (
     slot_bounds,
     written_cells,
 )
-from ocr.reread import reread_ids, states_printed_facts
+from ocr.id_choice import states_printed_facts
+from ocr.reread import reread_ids
 from ocr.result import Reading
 from schemas.model import FieldInfo, Party
 from tests.ocr.conftest import FONT
