@@ -103,7 +103,9 @@ def _places(office: str) -> list[str]:
 def place_misread(office: str, other_texts: list[str]) -> bool:
     """True when the record's other text names the office's place otherwise, one
     character apart, and never as the office reads it (``高县革命委员会`` on a form whose
-    addresses or seal read ``高台县``): the office lost or misread a character of it.
+    addresses or seal read ``高台县``), or only as the tail of a longer name
+    (``台县革命委员会`` where the form reads ``高台县``): the office lost or misread a
+    character of it.
 
     Only the county-level place (the part up to 县, 市, 区, 旗 …) is compared; a form
     whose other text names no such place says nothing (False).
@@ -118,7 +120,10 @@ def place_misread(office: str, other_texts: list[str]) -> bool:
     unit = local[-1]
     joined = "\n".join(other_texts)
     if local in joined:
-        return False
+        # seen, but only as the tail of a longer name (台县 in 高台县): the office
+        # lost the head of its place
+        before = [joined[m.start() - 1 : m.start()] for m in re.finditer(re.escape(local), joined)]
+        return all(_is_cjk(ch) and not OFFICE_UNIT.fullmatch(ch) for ch in before)
     for m in re.finditer(re.escape(unit), joined):
         for size in (len(local), len(local) + 1):
             seen = joined[max(0, m.end() - size) : m.end()]

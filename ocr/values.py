@@ -269,6 +269,7 @@ def clean_ethnicity(text: str) -> str | None:
 # and ends with the agency: a government, civil-affairs bureau or section,
 # (revolutionary, people's) committee, registry or sub-district office.
 OFFICE_UNIT = re.compile(r"[省市县縣区區旗州盟乡鄉镇鎮]|街道")
+_AGENCY_WORDS = re.compile(r"政府|民政|政科|政局|政股|委员|委員|登记|登記|办事|辦事|公所")
 OFFICE_END = re.compile(
     r"(?:政府|民政局|民政科|民政股|委员会|委員會|登记处|登記處|办事处|辦事處|公所)$"
 )
@@ -293,4 +294,10 @@ def _valid_office(value: str) -> bool:
     (``高台县大民委员会``: 人 read 大, :func:`ocr.office.agency_is_known`)."""
     from ocr.office import agency_is_known
 
-    return bool(OFFICE_UNIT.search(value) and OFFICE_END.search(value)) and agency_is_known(value)
+    unit = OFFICE_UNIT.search(value)
+    if unit is None or not OFFICE_END.search(value) or not agency_is_known(value):
+        return False
+    # a place before its level (县民政局 lost it), and no agency words in it
+    # (七政科高臺縣…: a neighbour's scrap read before the office)
+    place = value[: unit.start()]
+    return bool(place) and not _AGENCY_WORDS.search(place)

@@ -144,3 +144,12 @@ def test_the_verdict_keeps_an_office_its_form_confirms():
     reading = assess(extract_fields(_form("高台县革命委员会")))
     assert reading.office == "高台县革命委员会"
     assert "office_place_unconfirmed" not in reading.fields["office"].issues
+
+
+def test_the_verdict_empties_an_office_that_lost_the_head_of_its_place():
+    # 台县 is read nowhere on the form but as the tail of 高台县
+    reading = assess(extract_fields(_form("台县革命委员会")))
+    assert reading.office is None
+    assert "office_place_unconfirmed" in reading.fields["office"].issues
+    # a place the form names standing on its own (after the province's 省) is no tail
+    assert not place_misread("高台县民政局", ["甘肃省高台县新坝镇"])

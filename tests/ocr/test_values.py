@@ -62,6 +62,9 @@ def test_an_ethnicity_must_be_one_of_the_56_groups(text, expected):
         ("高台民政局婚姻登记处", None),  # 县 lost: no administrative level
         ("高台县革命会", None),  # 委员 lost: no agency at the end
         ("民政府民", None),
+        ("县民政局", None),  # the place lost
+        ("七政科高臺縣人民政府民政科", None),  # a scrap with agency words before the place
+        ("张掖市甘州区民政局", "张掖市甘州区民政局"),
     ],
 )
 def test_an_office_names_its_level_and_ends_with_its_agency(text, expected):
