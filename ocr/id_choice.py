@@ -77,7 +77,8 @@ def choose_id(
     Among 15-digit IDs the one most sources give wins; a tie goes to the kept
     crops when they give one value (they exist only when the digits cross the
     cell rules, which the row crops cut: PP-OCRv6 reads a cut ``8`` as ``3``),
-    else to the whole-row reading when it gives one value, else to nobody.
+    else to the whole-row reading when it gives one value, else (each value from
+    one source) to the value most readings give, else to nobody.
     Two different 18-digit IDs are settled by ``fits`` (the party's printed
     facts, ``fits_printed_facts``) when exactly one of them fits.
     """
@@ -99,6 +100,8 @@ def choose_id(
             given = {v for r in readings if r.source == source for v in r.ids}
             if len(top) > 1 and len(given) == 1 and given <= set(top):
                 top = list(given)
+        if len(top) > 1 and most == 1:
+            top = _most_read(readings, top)
         if len(top) != 1:
             return None
         value = top[0]
@@ -106,6 +109,16 @@ def choose_id(
         return None
     confidence = max(r.confidence for r in readings if value in r.ids)
     return value, confidence, len(support[value])
+
+
+def _most_read(readings: list[RowReading], top: list[str]) -> list[str]:
+    """Of values one source each gives, the one more of the readings give than any
+    other (two of the three row crops read ``410102…``, one ``110102…``); all of
+    them when none does. One source still: such a 15-digit value stays held."""
+    count = {v: sum(v in r.ids for r in readings) for v in top}
+    best = max(count.values())
+    winners = [v for v in top if count[v] == best]
+    return winners if len(winners) == 1 else top
 
 
 def agreeing_confidence(readings: list[RowReading], value: str) -> float:

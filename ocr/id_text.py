@@ -42,6 +42,7 @@ def valid_ids(text: str) -> set[str]:
             found |= in_run
             if in_run and size == 18:
                 break  # 15 of a valid 18 digits (``221987…``) are no reading of their own
+    found |= _side_by_side(joined)
     if not found:
         found = (
             _valid_without_specks(joined)
@@ -51,6 +52,29 @@ def valid_ids(text: str) -> set[str]:
     # digits only: a cell rule read as ``|`` inside a run (``620|7|2|2770204300``)
     # validates as the 15 digits around it, and must count as 15 digits, not 18
     return {normalize_id(v) for v in found}
+
+
+# Both parties' IDs printed side by side in one table row (身份证件号 | husband's |
+# wife's): a strip across the row reads them as one run of 30 or 36 digits.
+_TWO_IDS = {30: 15, 36: 18}
+
+
+def _side_by_side(joined: str) -> set[str]:
+    """The valid IDs of a run that is exactly two IDs of one form back to back.
+
+    Each half must validate on its own (``reread`` drops the other party's ID
+    from what a row of this party's gives); a dot read between two digits is
+    dropped first, as in ``_fifteen_without_specks``.
+    """
+    digits = re.sub(_DOT, "", joined.translate(V.DIGIT_CONFUSIONS))
+    out: set[str] = set()
+    for run in re.findall(r"(?<![0-9X])[0-9X]+(?![0-9X])", digits.upper()):
+        half = _TWO_IDS.get(len(run))
+        if half is None:
+            continue
+        for part in (run[:half], run[half:]):
+            out |= {v.printed for v in find_ids(part) if v.valid and len(v.printed) == half}
+    return out
 
 
 # Marks read between digit cells (``62#0722…``, ``62=0722…``): a rule's stub or a

@@ -18,6 +18,7 @@ for review.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 
 import cv2
@@ -174,12 +175,14 @@ def _row_readings(
 def _take(reading: Reading, i: int, info: FieldInfo, readings: list[RowReading]) -> bool:
     """Set party ``i``'s ID from the readings' choice, flagged as a re-read; False
     when they give none (or the other party's number)."""
+    # the other spouse's number, read again (a strip across a row that prints both
+    # IDs side by side), is no reading of this party's
+    others = {p.id_number for j, p in enumerate(reading.parties) if j != i and p.id_number}
+    readings = [replace(r, ids=r.ids - others) for r in readings]
     chosen = choose_id(readings, partial(fits_printed_facts, reading, i))
     if chosen is None:
         return False
     value, confidence, sources = chosen
-    if any(p.id_number == value for j, p in enumerate(reading.parties) if j != i):
-        return False  # the other spouse's number, read again
     reading.parties[i].id_number = value
     dropped = _RETRY_ISSUES + _INVALID_ISSUES
     info.issues = [i for i in info.issues if i not in dropped] + ["id_reread"]
@@ -268,7 +271,7 @@ def _read_missing(
     """Party ``i``'s ID read from the boxes its label gives (``ocr.id_missing``), in
     turn, when extraction found no value at all; when none gives an ID, the
     readings of each are repaired or filled from the printed birth date
-    (``_take_repaired``, ``_take_filled``: held). The field is added only when a
+    (``_last_resorts``: held). The field is added only when a
     value is read."""
     unread: list[tuple[FieldInfo, list[RowReading]]] = []
     for index, page in enumerate(pages):
@@ -276,7 +279,7 @@ def _read_missing(
             if box.page == index and _read_box(reading, i, page, box, engine, None, extra, unread):
                 return True
     for info, row in unread:
-        if _take_repaired(reading, i, info, row) or _take_filled(reading, i, info, row):
+        if _last_resorts(reading, i, info, row):
             reading.fields[f"parties[{i}].id_number"] = info
             return True
     return False
@@ -365,6 +368,11 @@ def _take_filled(reading: Reading, i: int, info: FieldInfo, row: list[RowReading
     return _take_held(reading, i, info, row, "filled", _filled)
 
 
+def _last_resorts(reading: Reading, i: int, info: FieldInfo, row: list[RowReading]) -> bool:
+    """The held last resorts for a row that read no ID, in turn."""
+    return _take_repaired(reading, i, info, row) or _take_filled(reading, i, info, row)
+
+
 def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> int:
     """Re-read unreadable ID fields from their whole row; returns how many were recovered.
 
@@ -419,7 +427,6 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
             (read and _take(reading, i, info, row + extra))
             or (not invalid and _read_lost_row(reading, i, pages, engine, extra))
             or (not read and _take_elsewhere(reading, i, found))
-            or (not read and _take_repaired(reading, i, info, row))
-            or (not read and _take_filled(reading, i, info, row))
+            or (not read and _last_resorts(reading, i, info, row))
         )
     return recovered

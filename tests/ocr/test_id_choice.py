@@ -32,6 +32,24 @@ def _r(source: str, *ids: str, conf: float = 0.9) -> RowReading:
         # the kept crops (digits across the rules, which the row crops cut) break a tie
         ([_r("row", "620722700912889"), _r("kept", FIFTEEN)], (FIFTEEN, 0.9, 1)),
         ([_r("row"), _r("cells")], None),
+        # each value from one source: the one more readings give (two of the three
+        # row crops); a tie of readings gives nothing
+        (
+            [_r("row", FIFTEEN), _r("row", "620722700912889"), _r("row", FIFTEEN)],
+            (FIFTEEN, 0.9, 1),
+        ),
+        ([_r("row", FIFTEEN), _r("row", "620722700912889")], None),
+        # two sources each, not one: the count of readings decides nothing
+        (
+            [
+                _r("row", FIFTEEN),
+                _r("row", FIFTEEN),
+                _r("row", "620722700912889"),
+                _r("cells", FIFTEEN),
+                _r("detected", "620722700912889"),
+            ],
+            None,
+        ),
     ],
 )
 def test_choose_id(readings, expected):

@@ -70,3 +70,29 @@ def test_a_valid_id_is_not_read_again(engines):
     reading = _read_as(HUSBAND_ID, box, [])
     assert reread_ids(reading, [page], engines["rapidocr"]) == 0
     assert reading.parties[0].id_number == HUSBAND_ID
+
+
+@pytest.mark.slow
+def test_a_row_holding_both_15_digit_ids_gives_each_party_its_own(engines):
+    # 身份证件号 | husband's | wife's on one row; the husband's value was unreadable,
+    # so its box spans the row and the strip reads both numbers as one 30-digit run
+    husband, wife = "620722640806129", "620722670910994"
+    image = Image.new("RGB", (2000, 200), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, SIZE)
+    draw.text((40, 70), "身份证件号", fill="black", font=font)
+    draw.text((400, 70), husband, fill="black", font=font)
+    right = draw.textbbox((1000, 70), wife, font=font)[2]
+    draw.text((1000, 70), wife, fill="black", font=font)
+    page = np.ascontiguousarray(np.array(image)[:, :, ::-1])
+    reading = Reading(parties=[Party(role="husband"), Party(role="wife", id_number=wife)])
+    reading.fields["parties[0].id_number"] = FieldInfo(
+        confidence=0.0,
+        page=0,
+        bbox=[390, 60, right - 390, 60],
+        issues=["id_number_unreadable"],
+        source="ocr",
+    )
+    assert reread_ids(reading, [page], engines["rapidocr"]) == 1
+    assert reading.parties[0].id_number == husband  # not the wife's, read again
+    assert "id_reread" in reading.fields["parties[0].id_number"].issues

@@ -6,7 +6,7 @@ import pytest
 
 from ocr.id_text import filled_from_printed, repaired_by_birth_date, valid_ids
 from schemas.idnumber import parse_id
-from tests.ocr.forms import HUSBAND_ID, id18
+from tests.ocr.forms import HUSBAND_ID, WIFE_ID, id18
 from tests.ocr.id_rows import EIGHTS, TWO_MISREAD, YEAR_MISREAD
 
 FIFTEEN = "620722700912887"  # a valid 15-digit ID (1970-09-12, male)
@@ -52,6 +52,25 @@ ONES_ON_RULES = HUSBAND_ID[:6] + "-" + HUSBAND_ID[7:14] + "-" + HUSBAND_ID[15:]
     ],
 )
 def test_valid_ids_in_a_reread_row(text, expected):
+    assert valid_ids(text) == expected
+
+
+OTHER_FIFTEEN = "620722670910994"  # 1967-09-10, female
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a strip across a row that prints both parties' IDs side by side
+        (FIFTEEN + OTHER_FIFTEEN, {FIFTEEN, OTHER_FIFTEEN}),
+        (FIFTEEN[:9] + "." + FIFTEEN[9:] + OTHER_FIFTEEN, {FIFTEEN, OTHER_FIFTEEN}),
+        (HUSBAND_ID + " " + WIFE_ID, {HUSBAND_ID, WIFE_ID}),
+        (FIFTEEN + "9" + OTHER_FIFTEEN[1:], {FIFTEEN}),  # each half validates on its own
+        (FIFTEEN + OTHER_FIFTEEN + "1", set()),  # 31 digits: not two IDs back to back
+        (FIFTEEN[:14] + OTHER_FIFTEEN, set()),  # a digit lost: 29
+    ],
+)
+def test_two_ids_side_by_side_are_read_as_their_halves(text, expected):
     assert valid_ids(text) == expected
 
 
