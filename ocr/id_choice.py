@@ -65,6 +65,13 @@ class RowReading:
     text: str = ""  # what was read (``repaired_by_birth_date`` looks at it)
     # the cells' digits, None where a cell read as none (``filled_from_printed``)
     cells: tuple[str | None, ...] | None = None
+    # those of ``ids`` read only by taking marks for digits (``id_text.guessed_ids``)
+    guessed: frozenset[str] = frozenset()
+
+
+def only_guessed(readings: list[RowReading], value: str) -> bool:
+    """True when every reading that gives ``value`` guessed it (``guessed_ids``)."""
+    return all(value in r.guessed for r in readings if value in r.ids)
 
 
 def choose_id(
@@ -79,10 +86,13 @@ def choose_id(
     cell rules, which the row crops cut: PP-OCRv6 reads a cut ``8`` as ``3``),
     else to the whole-row reading when it gives one value, else (each value from
     one source) to the value most readings give, else to nobody.
-    Two different 18-digit IDs are settled by ``fits`` (the party's printed
-    facts, ``fits_printed_facts``) when exactly one of them fits.
+    Two different 18-digit IDs are settled by the one a reading gives plainly
+    when the others are only guessed (``only_guessed``), then by ``fits`` (the
+    party's printed facts, ``fits_printed_facts``) when exactly one of them fits.
     """
     eighteen = {v for r in readings for v in r.ids if len(v) == 18}
+    if len(eighteen) > 1:  # one a reading gives plainly beats those only guessed
+        eighteen = {v for v in eighteen if not only_guessed(readings, v)} or eighteen
     if len(eighteen) > 1 and fits is not None:
         eighteen = {v for v in eighteen if fits(v)} or eighteen
     if len(eighteen) > 1:
@@ -149,10 +159,10 @@ def settled(readings: list[RowReading], fits: Callable[[str], bool] | None = Non
     ``fits`` the party's printed facts, or a 15-digit one that two sources
     already give. An 18-digit ID that states another birth date or sex than the
     form prints may be a misread whose check character passes by chance (two
-    6s read as 5s): the other sources are read too."""
+    6s read as 5s), and so may one only guessed: the other sources are read too."""
     chosen = choose_id(readings, fits)
     if chosen is None:
         return False
     if len(chosen[0]) == 18:
-        return fits is None or fits(chosen[0])
+        return (fits is None or fits(chosen[0])) and not only_guessed(readings, chosen[0])
     return chosen[2] >= 2

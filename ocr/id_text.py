@@ -29,6 +29,20 @@ def valid_ids(text: str) -> set[str]:
     end may be read as ``1``: every 15- or 18-character window of a longer run
     is tried, and only the validators decide.
     """
+    return _read_ids(text)[0]
+
+
+def guessed_ids(text: str) -> set[str]:
+    """The IDs ``valid_ids`` gives for a row only by reading marks as digits it did
+    not see (``_eighteen_with_ones_on_rules``): a digit lost beside a mark turns
+    into a ``1`` there, and the check character passes such a value one time in
+    eleven (``6 -2 70 2…`` for ``620702…`` gave ``612702…``). ``reread`` holds
+    such a value unless a reading gives it plainly."""
+    return _read_ids(text)[1]
+
+
+def _read_ids(text: str) -> tuple[set[str], set[str]]:
+    """``(valid IDs, those of them guessed)`` for a re-read row."""
     joined = re.sub(r"\s+", "", V.halfwidth(text))
     found = {v.printed for v in find_ids(joined) if v.valid}
     for run in re.findall(r"[0-9Xx]{16,21}", joined):
@@ -44,14 +58,11 @@ def valid_ids(text: str) -> set[str]:
                 break  # 15 of a valid 18 digits (``221987…``) are no reading of their own
     found |= _side_by_side(joined)
     if not found:
-        found = (
-            _valid_without_specks(joined)
-            or _fifteen_without_specks(joined)
-            or _eighteen_with_ones_on_rules(joined)
-        )
+        found = _valid_without_specks(joined) or _fifteen_without_specks(joined)
+    guessed = set() if found else _eighteen_with_ones_on_rules(joined)
     # digits only: a cell rule read as ``|`` inside a run (``620|7|2|2770204300``)
     # validates as the 15 digits around it, and must count as 15 digits, not 18
-    return {normalize_id(v) for v in found}
+    return {normalize_id(v) for v in found | guessed}, {normalize_id(v) for v in guessed}
 
 
 # Both parties' IDs printed side by side in one table row (身份证件号 | husband's |

@@ -32,13 +32,14 @@ from ocr.id_choice import (
     agreeing_confidence,
     choose_id,
     fits_printed_facts,
+    only_guessed,
     printed_birth,
     settled,
     states_printed_facts,
 )
 from ocr.id_missing import ValueBox, ids_held_by_nobody, lost_row_box, missing_id_boxes
 from ocr.id_rules import inpaint_rules, ruleless_versions, strokes_cross_rules
-from ocr.id_text import filled_from_printed, repaired_by_birth_date, valid_ids
+from ocr.id_text import filled_from_printed, guessed_ids, repaired_by_birth_date, valid_ids
 from ocr.result import Reading
 from schemas.idnumber import parse_id
 from schemas.model import FieldInfo, TextLine
@@ -124,6 +125,13 @@ def detected_row(strip: np.ndarray, engine: OcrEngine) -> tuple[str, float]:
     return "".join(line.text for line in lines), min(line.confidence for line in lines)
 
 
+def text_reading(source: str, text: str, confidence: float) -> RowReading:
+    """What one reading of the row's text gives (``id_text``)."""
+    return RowReading(
+        source, frozenset(valid_ids(text)), confidence, text, guessed=frozenset(guessed_ids(text))
+    )
+
+
 def kept_row_readings(crops: list[np.ndarray], engine: OcrEngine) -> list[RowReading]:
     """The row's crops read once more with the rules taken out the ways that keep
     digits written on them (``ocr.id_rules``): one source, ``"kept"``. Only crops
@@ -134,7 +142,7 @@ def kept_row_readings(crops: list[np.ndarray], engine: OcrEngine) -> list[RowRea
     if not versions:
         return []
     texts = engine.recognize_lines(versions)
-    return [RowReading("kept", frozenset(valid_ids(text)), conf, text) for text, conf in texts]
+    return [text_reading("kept", text, conf) for text, conf in texts]
 
 
 def kept_detection(strip: np.ndarray, engine: OcrEngine) -> RowReading:
@@ -144,7 +152,7 @@ def kept_detection(strip: np.ndarray, engine: OcrEngine) -> RowReading:
     if not strokes_cross_rules(strip):
         return RowReading("kept", frozenset(), 0.0)
     text, conf = detected_row(inpaint_rules(strip), engine)
-    return RowReading("kept", frozenset(valid_ids(text)), conf, text)
+    return text_reading("kept", text, conf)
 
 
 def _row_readings(
@@ -156,17 +164,18 @@ def _row_readings(
 ) -> list[RowReading]:
     """The row read by every source in turn until one settles it (``reread_ids``)."""
     texts = engine.recognize_lines([remove_vertical_rules(c) for c in crops] + [crops[0]])
-    readings = [RowReading("row", frozenset(valid_ids(text)), conf, text) for text, conf in texts]
+    readings = [text_reading("row", text, conf) for text, conf in texts]
     if not settled(readings, fits):
         cells = read_cells(page, bbox, engine)
         ids = frozenset(valid_ids(cells.value)) if cells.value else frozenset()
+        guessed = frozenset(guessed_ids(cells.value)) if cells.value else frozenset()
         text = " / ".join(cells.digits)  # every cut's digits, for repaired_by_birth_date
-        readings.append(RowReading("cells", ids, cells.confidence, text, cells.cells))
+        readings.append(RowReading("cells", ids, cells.confidence, text, cells.cells, guessed))
     if not settled(readings, fits):
         readings += kept_row_readings(crops, engine)
     if not settled(readings, fits):
         text, conf = detected_row(remove_vertical_rules(crops[1]), engine)
-        readings.append(RowReading("detected", frozenset(valid_ids(text)), conf, text))
+        readings.append(text_reading("detected", text, conf))
     if not settled(readings, fits):
         readings.append(kept_detection(crops[1], engine))
     return readings
@@ -186,6 +195,8 @@ def _take(reading: Reading, i: int, info: FieldInfo, readings: list[RowReading])
     reading.parties[i].id_number = value
     dropped = _RETRY_ISSUES + _INVALID_ISSUES
     info.issues = [i for i in info.issues if i not in dropped] + ["id_reread"]
+    if len(value) == 18 and only_guessed(readings, value):
+        info.issues.append("id_reread_unconfirmed")  # marks read as digits: held
     if len(value) == 15:
         # the region must be a listed one: nothing else on the form states it
         confirmed = (

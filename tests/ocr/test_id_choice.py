@@ -6,7 +6,13 @@ from functools import partial
 
 import pytest
 
-from ocr.id_choice import RowReading, agreeing_confidence, choose_id, fits_printed_facts
+from ocr.id_choice import (
+    RowReading,
+    agreeing_confidence,
+    choose_id,
+    fits_printed_facts,
+    settled,
+)
 from ocr.result import Reading
 from schemas.model import FieldInfo, Party
 from tests.ocr.forms import HUSBAND_ID, id18
@@ -105,3 +111,23 @@ def test_two_18_digit_ids_are_settled_by_the_printed_birth_date_and_sex():
     unprinted = Reading(parties=[Party(role="husband")])
     assert fits_printed_facts(unprinted, 0, other)
     assert choose_id(readings, partial(fits_printed_facts, unprinted, 0)) is None
+
+
+GUESSED = "612702197307221499"  # valid by chance: 620702… with its 0 lost and a mark read as 1
+
+
+def _guessed(source: str, value: str) -> RowReading:
+    return RowReading(source, frozenset({value}), 0.9, guessed=frozenset({value}))
+
+
+def test_an_18_digit_id_read_plainly_beats_one_only_guessed():
+    readings = [_guessed("row", GUESSED), _r("kept", HUSBAND_ID)]
+    assert choose_id(readings) == (HUSBAND_ID, 0.9, 1)
+    # two read plainly: nothing (as before)
+    assert choose_id([_r("row", GUESSED), _r("kept", HUSBAND_ID)]) is None
+
+
+def test_an_id_only_guessed_does_not_settle_the_row():
+    assert not settled([_guessed("row", GUESSED)])
+    assert settled([_guessed("row", HUSBAND_ID), _r("cells", HUSBAND_ID)])
+    assert settled([_r("row", HUSBAND_ID)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ocr.id_text import filled_from_printed, repaired_by_birth_date, valid_ids
+from ocr.id_text import filled_from_printed, guessed_ids, repaired_by_birth_date, valid_ids
 from schemas.idnumber import parse_id
 from tests.ocr.forms import HUSBAND_ID, WIFE_ID, id18
 from tests.ocr.id_rows import EIGHTS, TWO_MISREAD, YEAR_MISREAD
@@ -80,6 +80,17 @@ def test_fifteen_digits_of_a_valid_18_digit_run_are_no_reading_of_their_own():
     eighteen = id18("620722", "19870406", "186")
     assert parse_id(eighteen[4:] + "2").valid  # 221987 040618 632: a valid 15-digit ID
     assert valid_ids(eighteen + "2") == {eighteen}
+
+
+def test_ids_read_only_by_taking_marks_for_ones_are_guessed():
+    # a 0 lost beside a mark, the mark read as 1: 612702… for 620702…, and the check
+    # character passes by chance
+    lost = "6 -2 70 219 7 3 07 2 21 49 9"
+    assert valid_ids(lost) == guessed_ids(lost) == {"612702197307221499"}
+    assert parse_id("612702197307221499").valid
+    assert guessed_ids(ONES_ON_RULES) == {HUSBAND_ID}
+    assert guessed_ids(" ".join(HUSBAND_ID)) == set()  # read plainly
+    assert guessed_ids(HUSBAND_ID[:2] + "#" + HUSBAND_ID[2:]) == set()  # a mark dropped
 
 
 def test_no_more_than_two_dashes_are_read_as_ones():
