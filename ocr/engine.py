@@ -48,6 +48,11 @@ class CharacterReader(Protocol):
         (``[]`` for a crop whose reading cannot be split into characters)."""
         ...
 
+    def character_frames(self, crops: list[np.ndarray]) -> list[list[tuple[str, float, int]]]:
+        """As ``recognize_characters``, with each character's place along the line
+        (the recognizer's output frame where it starts)."""
+        ...
+
 
 @runtime_checkable
 class LineScoringEngine(Protocol):

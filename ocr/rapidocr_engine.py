@@ -462,17 +462,24 @@ class RapidOcrEngine:
         """Per crop, each decoded character with its own CTC probability (the
         recognizer's score at the character's first frame); ``[]`` when the
         recognizer's per-character output does not match its text."""
+        return [[(ch, p) for ch, p, _ in line] for line in self.character_frames(crops)]
+
+    def character_frames(self, crops: list[np.ndarray]) -> list[list[tuple[str, float, int]]]:
+        """:meth:`recognize_characters` with each character's first CTC frame (its
+        place along the line: a character the recognizer decoded as nothing
+        leaves a wider step between its neighbours' frames)."""
         if not crops:
             return []
         results, _elapsed = self._ocr.text_rec([_to_bgr(c) for c in crops], return_word_box=True)
-        out: list[list[tuple[str, float]]] = []
+        out: list[list[tuple[str, float, int]]] = []
         for result in results:
             text, extra = str(result[0]), result[2] if len(result) > 2 else None
             probs = list(extra[-1]) if extra else []
-            if len(probs) != len(text):  # an empty reading answers [0]
+            frames = [int(f) for word in extra[2] for f in word] if extra else []
+            if len(probs) != len(text) or len(frames) != len(text):  # empty: [0]
                 out.append([])
                 continue
-            out.append([(ch, float(p)) for ch, p in zip(text, probs, strict=True)])
+            out.append([(ch, float(p), f) for ch, p, f in zip(text, probs, frames, strict=True)])
         return out
 
     def release_memory(self) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+
+import numpy as np
 import pytest
 
 from ocr import ENGINE_NAMES, assess, get_engine, probe_engines, read_record
@@ -156,3 +159,19 @@ def test_rapidocr_scores_each_character_of_a_line_and_tesseract_does_not(engines
     assert ["".join(c for c, _ in line) for line in chars] == ["张建国", "2005年3月12日"]
     assert all(0.5 < p <= 1.0 for line in chars for _, p in line)
     assert rapid.recognize_characters([]) == []
+
+
+def test_rapidocr_places_each_character_along_the_line(engines):
+    rapid = engines["rapidocr"]
+    tight = render_line("张建国")
+    # the same three glyphs with room for one more between 建 and 国
+    third = tight.shape[1] // 3
+    gap = np.full((tight.shape[0], third, 3), 255, dtype=np.uint8)
+    spaced = np.hstack([tight[:, : 2 * third], gap, tight[:, 2 * third :]])
+    [plain, apart] = rapid.character_frames([tight, spaced])
+    assert [c for c, _, _ in plain] == ["张", "建", "国"]
+    frames = [f for _, _, f in plain]
+    assert frames == sorted(frames) and len(set(frames)) == 3
+    assert [c for c, _, _ in apart] == ["张", "建", "国"]
+    steps = [b - a for a, b in itertools.pairwise(f for _, _, f in apart)]
+    assert steps[1] > 1.8 * steps[0]  # the room for a character shows as a wider step
