@@ -37,8 +37,13 @@ def guessed_ids(text: str) -> set[str]:
     not see (``_eighteen_with_ones_on_rules``): a digit lost beside a mark turns
     into a ``1`` there, and the check character passes such a value one time in
     eleven (``6 -2 70 2…`` for ``620702…`` gave ``612702…``). ``reread`` holds
-    such a value unless a reading gives it plainly."""
-    return _read_ids(text)[1]
+    such a value unless a reading gives it plainly. So is an 18-digit ID that
+    needs a letter read as a digit (``6I272 2198801…``: a struck digit read as
+    ``I``, a 0 lost, ``612722…`` for ``620722…``)."""
+    ids, guessed = _read_ids(text)
+    masked = _read_ids(V.halfwidth(text).translate(_LETTERS_MASKED))
+    plain = masked[0] - masked[1]
+    return guessed | {v for v in ids if len(v) == 18 and v not in plain}
 
 
 def _read_ids(text: str) -> tuple[set[str], set[str]]:
@@ -165,6 +170,7 @@ def _eighteen_with_ones_on_rules(joined: str) -> set[str]:
 MAX_REPAIRED_DIGITS = 2
 # The letters among the OCR's digit confusions (``ρ`` for a 0 across a rule).
 _LETTER_DIGITS = {k: v for k, v in V.DIGIT_CONFUSIONS.items() if chr(k).isalpha()}
+_LETTERS_MASKED = {k: "#" for k in _LETTER_DIGITS}
 
 
 def repaired_by_birth_date(texts: list[str], birth_date: str, sex: str) -> set[str]:

@@ -91,6 +91,11 @@ def test_ids_read_only_by_taking_marks_for_ones_are_guessed():
     assert guessed_ids(ONES_ON_RULES) == {HUSBAND_ID}
     assert guessed_ids(" ".join(HUSBAND_ID)) == set()  # read plainly
     assert guessed_ids(HUSBAND_ID[:2] + "#" + HUSBAND_ID[2:]) == set()  # a mark dropped
+    # a struck digit read as I, the 0 beside it lost (7000015 00148): I taken for 1
+    struck = "6I272 2198801 063 9 59"
+    assert guessed_ids(struck) == valid_ids(struck) == {"612722198801063959"}
+    assert guessed_ids("62O722198812095286") == {"620722198812095286"}  # O for 0
+    assert guessed_ids("620722198812095286") == set()
 
 
 def test_no_more_than_two_dashes_are_read_as_ones():
