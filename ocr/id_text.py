@@ -29,7 +29,7 @@ def valid_ids(text: str) -> set[str]:
     end may be read as ``1``: every 15- or 18-character window of a longer run
     is tried, and only the validators decide.
     """
-    return _read_ids(text)[0]
+    return read_ids(text)[0]
 
 
 def guessed_ids(text: str) -> set[str]:
@@ -40,10 +40,19 @@ def guessed_ids(text: str) -> set[str]:
     such a value unless a reading gives it plainly. So is an 18-digit ID that
     needs a letter read as a digit (``6I272 2198801…``: a struck digit read as
     ``I``, a 0 lost, ``612722…`` for ``620722…``)."""
+    return read_ids(text)[1]
+
+
+def read_ids(text: str) -> tuple[set[str], set[str]]:
+    """``(valid_ids(text), guessed_ids(text))`` in one pass over the row."""
     ids, guessed = _read_ids(text)
-    masked = _read_ids(V.halfwidth(text).translate(_LETTERS_MASKED))
-    plain = masked[0] - masked[1]
-    return guessed | {v for v in ids if len(v) == 18 and v not in plain}
+    wide = V.halfwidth(text)
+    masked = wide.translate(_LETTERS_MASKED)
+    if masked != wide and any(len(v) == 18 for v in ids - guessed):
+        again, again_guessed = _read_ids(masked)
+        plain = again - again_guessed
+        guessed |= {v for v in ids if len(v) == 18 and v not in plain}
+    return ids, guessed
 
 
 def _read_ids(text: str) -> tuple[set[str], set[str]]:

@@ -148,9 +148,10 @@ def _lost_by_steps(todo: list[tuple[int, str, np.ndarray]], engine: OcrEngine) -
 
 
 def flag_lost_characters(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> int:
-    """Flag every horizontal sentence name whose wide re-read shows a character
-    the line lost after it (``name_character_lost``, blocking). One engine call
-    per record; returns how many names were flagged."""
+    """Flag every sentence name whose holding line's character places leave room
+    for a lost one (``step_after``), or, horizontal, whose wide re-read shows a
+    character the line lost after it (``name_character_lost``, blocking). Two
+    engine calls per record at most; returns how many names were flagged."""
     todo: list[tuple[int, str, str, np.ndarray]] = []
     lines: list[tuple[int, str, np.ndarray]] = []
     for i, party in enumerate(reading.parties):
@@ -171,7 +172,7 @@ def flag_lost_characters(reading: Reading, pages: list[np.ndarray], engine: OcrE
         crop = margin_crop(pages[info.page], info.bbox, WIDE_MARGIN)
         if crop.shape[0] >= 4 and crop.shape[1] >= 4:
             todo.append((i, name, line.text, crop))
-    reads = engine.recognize_lines([crop for *_rest, crop in todo])
+    reads = engine.recognize_lines([crop for *_rest, crop in todo]) if todo else []
     lost = _lost_by_steps(lines, engine)
     lost |= {
         i

@@ -39,7 +39,7 @@ from ocr.id_choice import (
 )
 from ocr.id_missing import ValueBox, ids_held_by_nobody, lost_row_box, missing_id_boxes
 from ocr.id_rules import inpaint_rules, ruleless_versions, strokes_cross_rules
-from ocr.id_text import filled_from_printed, guessed_ids, repaired_by_birth_date, valid_ids
+from ocr.id_text import filled_from_printed, read_ids, repaired_by_birth_date
 from ocr.result import Reading
 from schemas.idnumber import parse_id
 from schemas.model import FieldInfo, TextLine
@@ -127,9 +127,8 @@ def detected_row(strip: np.ndarray, engine: OcrEngine) -> tuple[str, float]:
 
 def text_reading(source: str, text: str, confidence: float) -> RowReading:
     """What one reading of the row's text gives (``id_text``)."""
-    return RowReading(
-        source, frozenset(valid_ids(text)), confidence, text, guessed=frozenset(guessed_ids(text))
-    )
+    ids, guessed = read_ids(text)
+    return RowReading(source, frozenset(ids), confidence, text, guessed=frozenset(guessed))
 
 
 def kept_row_readings(crops: list[np.ndarray], engine: OcrEngine) -> list[RowReading]:
@@ -167,10 +166,13 @@ def _row_readings(
     readings = [text_reading("row", text, conf) for text, conf in texts]
     if not settled(readings, fits):
         cells = read_cells(page, bbox, engine)
-        ids = frozenset(valid_ids(cells.value)) if cells.value else frozenset()
-        guessed = frozenset(guessed_ids(cells.value)) if cells.value else frozenset()
+        ids, guessed = read_ids(cells.value) if cells.value else (set(), set())
         text = " / ".join(cells.digits)  # every cut's digits, for repaired_by_birth_date
-        readings.append(RowReading("cells", ids, cells.confidence, text, cells.cells, guessed))
+        readings.append(
+            RowReading(
+                "cells", frozenset(ids), cells.confidence, text, cells.cells, frozenset(guessed)
+            )
+        )
     if not settled(readings, fits):
         readings += kept_row_readings(crops, engine)
     if not settled(readings, fits):
