@@ -24,11 +24,18 @@ ARGS = {"accuracy": ["--workers", "2", "--write-docs"]}
 
 
 def run(names: list[str]) -> int:
+    if any(name in ("-h", "--help") for name in names):
+        print(__doc__.strip())
+        print(f"benchmarks: {', '.join(BENCHMARKS)}")
+        print("one benchmark's own options: python -m bench.<name> --help")
+        return 0
+    unknown = [name for name in names if name not in BENCHMARKS]
+    if unknown:  # checked before anything runs: a typo must not cost an hour of benchmarks
+        print(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(BENCHMARKS)}")
+        print("(a benchmark's own options go to it directly: python -m bench.<name> [options])")
+        return 2
     worst = 0
     for name in names or BENCHMARKS:
-        if name not in BENCHMARKS:
-            print(f"unknown benchmark {name!r}; choose from {', '.join(BENCHMARKS)}")
-            return 2
         started = time.monotonic()
         print(f"=== bench/{name}.py", flush=True)
         command = [sys.executable, "-m", f"bench.{name}", *ARGS.get(name, [])]
