@@ -43,12 +43,18 @@ class OcrEngine(Protocol):
 class CharacterReader(Protocol):
     """An engine that also gives each recognized character its own probability."""
 
-    def recognize_characters(self, crops: list[np.ndarray]) -> list[list[tuple[str, float]]]:
+    def recognize_characters(
+        self, crops: list[np.ndarray], script_twins: bool = False
+    ) -> list[list[tuple[str, float]]]:
         """Per crop holding one line, each character with its own probability
-        (``[]`` for a crop whose reading cannot be split into characters)."""
+        (``[]`` for a crop whose reading cannot be split into characters); with
+        ``script_twins`` the probability counts the character's one-to-one twin in
+        the other script (鲁 for 魯) as the same character."""
         ...
 
-    def character_frames(self, crops: list[np.ndarray]) -> list[list[tuple[str, float, int]]]:
+    def character_frames(
+        self, crops: list[np.ndarray], script_twins: bool = False
+    ) -> list[list[tuple[str, float, int]]]:
         """As ``recognize_characters``, with each character's place along the line
         (the recognizer's output frame where it starts)."""
         ...

@@ -71,6 +71,15 @@ def _parse_date(text: str) -> tuple[Any, list[str]] | None:
     return d.iso, (["date_digits_normalized"] if d.normalized else [])
 
 
+def _parse_age(text: str) -> tuple[Any, list[str]] | None:
+    later = V.corrected_age(text)
+    if later is not None:
+        # a struck-out age and its correction: the correction, for a clerk to check
+        return later, ["age_struck_out_before"]
+    age = V.find_age(text)
+    return None if age is None else (age, [])
+
+
 def _parse_id(text: str) -> tuple[Any, list[str]] | None:
     found = find_ids(text)
     if not found:
@@ -103,7 +112,7 @@ PARSERS: dict[str, Callable[[str], tuple[Any, list[str]] | None]] = {
     "name": _simple(V.clean_name),
     "sex": _simple(V.find_sex),
     "birth_date": _parse_date,
-    "age": _simple(V.find_age),
+    "age": _parse_age,
     "id_number": _parse_id,
     "ethnicity": _simple(V.clean_ethnicity),
     "registration_date": _parse_date,

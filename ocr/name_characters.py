@@ -60,13 +60,14 @@ NAME_CHARACTER_BAR = 0.97
 
 
 def character_probabilities(
-    engine: OcrEngine, crops: list[np.ndarray]
+    engine: OcrEngine, crops: list[np.ndarray], script_twins: bool = False
 ) -> list[list[tuple[str, float]]] | None:
-    """Per crop, each character with its own probability; None when the engine
-    cannot score characters (:class:`~ocr.engine.CharacterReader`)."""
+    """Per crop, each character with its own probability (with ``script_twins``, its
+    one-to-one twin in the other script counted as the same character); None when
+    the engine cannot score characters (:class:`~ocr.engine.CharacterReader`)."""
     if not isinstance(engine, CharacterReader):
         return None
-    return engine.recognize_characters(crops)
+    return engine.recognize_characters(crops, script_twins=script_twins)
 
 
 def line_crop(page: np.ndarray, bbox: list[int]) -> np.ndarray:

@@ -140,7 +140,7 @@ def confirm_names_by_crops(reading: Reading, pages: list[np.ndarray], engine: Oc
     if not todo:
         return 0
     decoded = character_probabilities(
-        engine, [np.ascontiguousarray(c) for _, crops in todo for c in crops]
+        engine, [np.ascontiguousarray(c) for _, crops in todo for c in crops], script_twins=True
     )
     if decoded is None:
         return 0

@@ -39,6 +39,7 @@ import numpy as np
 
 from schemas.errors import ToolUnavailable
 from schemas.model import TextLine
+from schemas.names import script_twin
 from schemas.settings import Settings
 
 log = logging.getLogger("marriage_archive.ocr")
@@ -130,6 +131,35 @@ def _quad_to_bbox(quad: Any, width: int, height: int) -> list[int]:
     x0, y0 = max(0.0, pts[:, 0].min()), max(0.0, pts[:, 1].min())
     x1, y1 = min(float(width), pts[:, 0].max()), min(float(height), pts[:, 1].max())
     return [round(x0), round(y0), max(1, round(x1 - x0)), max(1, round(y1 - y0))]
+
+
+class _TwinDecode:
+    """RapidOCR's CTC decode, with each decoded character's probability at its first
+    frame raised by its script twin's probability at that frame (``twins``: class ->
+    twin class or -1). The text and the frames are the decode's own."""
+
+    def __init__(self, decode: Any, twins: np.ndarray) -> None:
+        self._decode = decode
+        self._twins = twins
+        self.character = decode.character
+
+    def __call__(self, preds: np.ndarray, return_word_box: bool = False, **kwargs: Any) -> Any:
+        results = self._decode(preds, return_word_box, **kwargs)
+        for row, result in enumerate(results):
+            if len(result) < 3 or not result[2]:
+                continue
+            best = preds[row].argmax(axis=1)
+            keep = np.ones(len(best), dtype=bool)
+            keep[1:] = best[1:] != best[:-1]  # the decode's own selection: repeats and blanks out
+            keep &= best != 0
+            cols = np.flatnonzero(keep)
+            probs = result[2][-1]
+            if len(cols) != len(probs):
+                continue
+            twin = self._twins[best[cols]]
+            extra = np.where(twin >= 0, preds[row, cols, np.maximum(twin, 0)], 0.0)
+            result[2][-1] = [min(1.0, float(p + e)) for p, e in zip(probs, extra, strict=True)]
+        return results
 
 
 class OpenVinoSession:
@@ -366,6 +396,7 @@ class RapidOcrEngine:
             ) from exc
         self.runtime = choose_runtime(settings.ocr_runtime, openvino_available())
         self._probe: OpenVinoSession | None = None  # the probe's recognizer, if its own
+        self._twins: np.ndarray | None = None  # class -> its script twin's class (-1: none)
         if self.runtime == "openvino":
             try:
                 _use_openvino(
@@ -458,19 +489,36 @@ class RapidOcrEngine:
             rec.session = page_session
         return [(str(r[0]).strip(), min(1.0, max(0.0, float(r[1])))) for r in results]
 
-    def recognize_characters(self, crops: list[np.ndarray]) -> list[list[tuple[str, float]]]:
+    def recognize_characters(
+        self, crops: list[np.ndarray], script_twins: bool = False
+    ) -> list[list[tuple[str, float]]]:
         """Per crop, each decoded character with its own CTC probability (the
         recognizer's score at the character's first frame); ``[]`` when the
-        recognizer's per-character output does not match its text."""
-        return [[(ch, p) for ch, p, _ in line] for line in self.character_frames(crops)]
+        recognizer's per-character output does not match its text. With
+        ``script_twins`` a character's probability also counts its one-to-one twin in
+        the other script at that frame (魯 read with 鲁 beside it: one character,
+        :func:`schemas.names.script_twin`)."""
+        return [
+            [(ch, p) for ch, p, _ in line]
+            for line in self.character_frames(crops, script_twins=script_twins)
+        ]
 
-    def character_frames(self, crops: list[np.ndarray]) -> list[list[tuple[str, float, int]]]:
+    def character_frames(
+        self, crops: list[np.ndarray], script_twins: bool = False
+    ) -> list[list[tuple[str, float, int]]]:
         """:meth:`recognize_characters` with each character's first CTC frame (its
         place along the line: a character the recognizer decoded as nothing
         leaves a wider step between its neighbours' frames)."""
         if not crops:
             return []
-        results, _elapsed = self._ocr.text_rec([_to_bgr(c) for c in crops], return_word_box=True)
+        rec = self._ocr.text_rec
+        decode = rec.postprocess_op
+        if script_twins:
+            rec.postprocess_op = _TwinDecode(decode, self._twin_classes(decode.character))
+        try:
+            results, _elapsed = rec([_to_bgr(c) for c in crops], return_word_box=True)
+        finally:
+            rec.postprocess_op = decode
         out: list[list[tuple[str, float, int]]] = []
         for result in results:
             text, extra = str(result[0]), result[2] if len(result) > 2 else None
@@ -481,6 +529,15 @@ class RapidOcrEngine:
                 continue
             out.append([(ch, float(p), f) for ch, p, f in zip(text, probs, frames, strict=True)])
         return out
+
+    def _twin_classes(self, character: list[str]) -> np.ndarray:
+        """For each recognizer class, the class of its script twin (-1: none)."""
+        if self._twins is None:
+            index = {ch: k for k, ch in enumerate(character)}
+            self._twins = np.array(
+                [index.get(script_twin(ch) or "", -1) if len(ch) == 1 else -1 for ch in character]
+            )
+        return self._twins
 
     def release_memory(self) -> None:
         """Give back both networks' intermediate buffers (between documents); the models

@@ -152,6 +152,20 @@ def find_age(text: str) -> int | None:
     return None
 
 
+def corrected_age(text: str) -> int | None:
+    """The later of two different ages, each written with its 岁/歲, in one cell
+    (``四十七歲四十八歲``: a struck-out age and its correction, the first reading going
+    through the strike); None when the cell holds one age."""
+    text = halfwidth(text)
+    ages = []
+    for m in _AGE.finditer(text):
+        raw = m.group(1)
+        value = int(raw) if raw.isdigit() else chinese_number(raw)
+        if value is not None and 12 <= value <= 110 and re.search("[岁歲]", m.group(0)):
+            ages.append(value)
+    return ages[-1] if len(set(ages)) > 1 else None
+
+
 def find_sex(text: str) -> str | None:
     """``"男"`` -> "M", ``"女"`` -> "F"; None if the text is not one sex."""
     text = re.sub(r"[\s:：.,，。()（）□☑√✓]", "", halfwidth(text))

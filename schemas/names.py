@@ -103,6 +103,20 @@ def traditional_spelling(name: str) -> str | None:
     return "".join(out)
 
 
+def script_twin(ch: str) -> str | None:
+    """The same character in the other script when the pair is one to one (鲁 <-> 魯,
+    黄 <-> 黃); None for a character written alike in both scripts, or whose
+    simplified form has more than one traditional form (升: 升 or 昇; 发: 發 or 髮)."""
+    table = _s2t_candidates()
+    forms = table.get(ch)
+    if forms is not None:
+        return forms[0] if len(forms) == 1 and forms[0] != ch else None
+    simplified = to_simplified(ch)
+    if simplified != ch and table.get(simplified) == (ch,):
+        return simplified
+    return None
+
+
 # Characters that OpenCC folds but that names keep (why: module docstring).
 _NAME_KEEP_ANYWHERE = frozenset("乾")
 _NAME_KEEP_AS_SURNAME = frozenset("於")

@@ -175,3 +175,14 @@ def test_rapidocr_places_each_character_along_the_line(engines):
     assert [c for c, _, _ in apart] == ["张", "建", "国"]
     steps = [b - a for a, b in itertools.pairwise(f for _, _, f in apart)]
     assert steps[1] > 1.8 * steps[0]  # the room for a character shows as a wider step
+
+
+def test_rapidocr_counts_a_characters_script_twin_as_the_same_character(engines):
+    # 黃 leaves some probability on 黄 (one character in two scripts); 喜 has no twin
+    rapid = engines["rapidocr"]
+    crop = render_line("黃喜")
+    plain = rapid.recognize_characters([crop])[0]
+    twins = rapid.recognize_characters([crop], script_twins=True)[0]
+    assert [c for c, _ in twins] == [c for c, _ in plain] == ["黃", "喜"]
+    assert plain[0][1] < twins[0][1] <= 1.0
+    assert twins[1][1] == plain[1][1]

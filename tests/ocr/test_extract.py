@@ -314,3 +314,17 @@ def test_a_struck_out_birth_date_gives_its_correction_and_goes_to_review():
     assert "date_struck_out_before" in reading.fields["parties[1].birth_date"].issues
     assert "parties[1].birth_date: date_struck_out_before" in reading.review_reasons
     assert reading.parties[0].birth_date == "1978-05-06"  # the other spouse's, untouched
+
+
+def test_a_struck_out_age_gives_its_correction_and_goes_to_review():
+    # 二十五歲 struck through and 二十六歲 written after it: the reading holds both
+    lines = [
+        ln.model_copy(update={"text": "年齡：二十五歲二十六歲"})
+        if ln.text == "年齡：二十五歲"
+        else ln
+        for ln in traditional_form()
+    ]
+    reading = assess(extract_fields(lines))
+    assert reading.parties[0].age == 26
+    assert "parties[0].age: age_struck_out_before" in reading.review_reasons
+    assert reading.parties[1].age == 22  # the other spouse's, untouched

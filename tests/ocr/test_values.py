@@ -69,3 +69,17 @@ def test_an_ethnicity_must_be_one_of_the_56_groups(text, expected):
 )
 def test_an_office_names_its_level_and_ends_with_its_agency(text, expected):
     assert V.clean_office(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("四十七歲四十八歲", 48),  # a struck-out age, then its correction
+        ("47岁48岁", 48),
+        ("二十五歲", None),
+        ("二十歲 二十歲", None),  # the same age twice is no correction
+        ("25岁 26", None),  # only one of them is written as an age
+    ],
+)
+def test_corrected_ages(text, expected):
+    assert V.corrected_age(text) == expected

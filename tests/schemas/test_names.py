@@ -19,6 +19,7 @@ from schemas.names import (
     pinyin_initials,
     pinyin_primary,
     pinyin_variants,
+    script_twin,
     simplify_name,
     split_name,
     to_simplified,
@@ -416,3 +417,17 @@ def test_traditional_spelling_of_a_name_read_in_simplified(read, printed):
 def test_traditional_spelling_is_refused_when_a_character_has_two_forms(read):
     # 钟: 鍾 (a surname) or 鐘 (bell); 范: 范 (the surname) or 範; 发: 發 or 髮
     assert traditional_spelling(read) is None
+
+
+@pytest.mark.parametrize(
+    ("ch", "twin"),
+    [("鲁", "魯"), ("魯", "鲁"), ("黃", "黄"), ("张", "張")],
+)
+def test_a_character_with_one_form_in_each_script_has_a_twin(ch, twin):
+    assert script_twin(ch) == twin
+
+
+@pytest.mark.parametrize("ch", ["王", "𠮷", "升", "昇", "发", "發", "范"])
+def test_no_twin_for_a_character_alike_in_both_scripts_or_with_two_forms(ch):
+    # 王 and 𠮷 are written alike; 升 is 升 or 昇 in traditional script, 发 is 發 or 髮
+    assert script_twin(ch) is None
