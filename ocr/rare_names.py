@@ -34,11 +34,14 @@ RARE_LOOKALIKES: dict[str, str] = {
 
 
 def rare_lookalikes(name: str, surname_expected: bool = True) -> list[str]:
-    """The rare characters the given name may hide: one per look-alike in it.
+    """The rare characters the given name may hide: one per look-alike in it, and
+    each rare character it holds.
 
     ``surname_expected`` False (a people without surnames) checks nothing.
     """
     if not surname_expected or len(name) < 2:
         return []
     _surname, given = split_name(name)
-    return [RARE_LOOKALIKES[ch] for ch in given if ch in RARE_LOOKALIKES]
+    rare = set(RARE_LOOKALIKES.values())
+    # a rare character already written (ocr/rare_strokes.py) is checked by the clerk too
+    return [RARE_LOOKALIKES.get(ch, ch) for ch in given if ch in RARE_LOOKALIKES or ch in rare]

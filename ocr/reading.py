@@ -15,6 +15,7 @@ from ocr.name_evidence import flag_unsure_names
 from ocr.name_gap import read_missing_spouse
 from ocr.name_lost import flag_lost_characters
 from ocr.name_reread import reread_names
+from ocr.rare_strokes import resolve_rare_characters
 from ocr.reread import reread_ids
 from ocr.result import Reading
 from ocr.review import assess
@@ -67,6 +68,7 @@ def read_record(
     flag_lost_characters(reading, pages, engine)
     if second_opinion is not None:
         apply_second_opinion(reading, pages, second_opinion)
+    resolve_rare_characters(reading, pages)
     assess(reading)
     log.debug("record read: %s lines, %s review reasons", len(lines), len(reading.review_reasons))
     return reading

@@ -66,6 +66,7 @@ NON_BLOCKING = frozenset(
         "name_confirmed_by_characters",  # its weakest character, as sure (name_characters.py)
         "name_confirmed_by_cells",  # each character read alone, as sure (name_reread.py)
         "name_confirmed_by_crops",  # two crops of its own, every character sure (name_confirm.py)
+        "name_rare_by_strokes",  # 𠮷 for 吉 by its strokes; name_rare_lookalike still holds it
         "sex_confirmed_by_characters",  # 男 / 女 itself, as sure (name_characters.py)
         "sex_reread",  # its cell read alone: the one character the role states (sex_cell.py)
         "name_correction_confirmed",  # the correction of a struck-out name, written alone elsewhere

@@ -73,6 +73,7 @@ ISSUE_LABELS = {
     "name_character_unsure": "姓名中有字无法确认（可能是生僻字，请对照原件）",
     "name_character_lost": "姓名后疑有一字未识别（可能是生僻字，请对照原件）",
     "date_struck_out_before": "日期栏内有涂改：已取更正后的日期，请对照原件",
+    "name_rare_by_strokes": "姓名中生僻字由笔画长短判断（请对照原件）",
     "age_struck_out_before": "年龄栏内有涂改：已取更正后的年龄，请对照原件",
     "name_character_unconfirmed": "姓名中有字未经逐字确认",
     "name_character_weak": "姓名中有字识别把握低（可能是生僻字）",
