@@ -30,7 +30,14 @@ RARE_LOOKALIKES: dict[str, str] = {
     "壬": "\U0002123c",
     "套": "\U0002003e",
     "荟": "\U0002003e",
+    # 彧 is in the alphabet but read 或 sure on worn scans (丁或, 林成或: stop 20 and 21's
+    # fresh corpora); 或 ("or") is no given-name character.
+    "或": "彧",
 }
+
+
+# The rare characters outside the recognizer's alphabet (CJK Extension B).
+WRITTEN = frozenset(v for v in RARE_LOOKALIKES.values() if ord(v) > 0xFFFF)
 
 
 def rare_lookalikes(name: str, surname_expected: bool = True) -> list[str]:
@@ -42,6 +49,6 @@ def rare_lookalikes(name: str, surname_expected: bool = True) -> list[str]:
     if not surname_expected or len(name) < 2:
         return []
     _surname, given = split_name(name)
-    rare = set(RARE_LOOKALIKES.values())
-    # a rare character already written (ocr/rare_strokes.py) is checked by the clerk too
-    return [RARE_LOOKALIKES.get(ch, ch) for ch in given if ch in RARE_LOOKALIKES or ch in rare]
+    # a character the recognizer cannot answer is there only because ocr/rare_strokes.py
+    # wrote it: the clerk checks it too (彧, in the alphabet, read as itself, is not held)
+    return [RARE_LOOKALIKES.get(ch, ch) for ch in given if ch in RARE_LOOKALIKES or ch in WRITTEN]

@@ -85,7 +85,7 @@ ISSUE_LABELS = {
     "name_correction_confirmed": "划去旧姓名后的更正姓名与签名等处一致",
     "name_script_mismatch": "繁体档案中的姓名识别成了简体字",
     "name_surname_unknown": "姓氏不在常见姓氏中",
-    "name_rare_lookalike": "名中有字形近生僻字（如吉/𠮷、王/𡈼），识别无法区分，请对照原件",
+    "name_rare_lookalike": "名中有字形近生僻字（如吉/𠮷、王/𡈼、或/彧），识别无法区分，请对照原件",
     "name_confirmed_by_reread": "姓名经再次识别确认",
     "name_confirmed_by_characters": "姓名经逐字确认",
     "name_in_document_script": "姓名按原件字体记录",

@@ -59,3 +59,10 @@ def test_a_han_style_name_of_a_spouse_of_a_people_without_surnames_is_checked():
     reading = assess(extract_fields(_table("錢玉吉", "德吉", "蒙古")))
     assert "name_rare_lookalike" in reading.fields["parties[0].name"].issues
     assert "name_rare_lookalike" not in reading.fields["parties[1].name"].issues
+
+
+def test_huo_in_a_given_name_may_be_yu_and_yu_read_as_itself_is_not_held():
+    # 彧 is in the alphabet but read 或 on worn scans; 或 is no given-name character
+    assert rare_lookalikes("丁或") == ["彧"]
+    assert rare_lookalikes("林成彧") == []
+    assert rare_lookalikes("李秀\U00020bb7") == ["\U00020bb7"]  # written from its strokes
