@@ -136,7 +136,9 @@ def _quad_to_bbox(quad: Any, width: int, height: int) -> list[int]:
 class _TwinDecode:
     """RapidOCR's CTC decode, with each decoded character's probability at its first
     frame raised by its script twin's probability at that frame (``twins``: class ->
-    twin class or -1). The text and the frames are the decode's own."""
+    twin class or -1). The text and the frames are the decode's own (its word columns;
+    a line whose columns do not match its characters is left as decoded, as
+    :meth:`RapidOcrEngine.character_frames` drops it)."""
 
     def __init__(self, decode: Any, twins: np.ndarray) -> None:
         self._decode = decode
@@ -148,15 +150,11 @@ class _TwinDecode:
         for row, result in enumerate(results):
             if len(result) < 3 or not result[2]:
                 continue
-            best = preds[row].argmax(axis=1)
-            keep = np.ones(len(best), dtype=bool)
-            keep[1:] = best[1:] != best[:-1]  # the decode's own selection: repeats and blanks out
-            keep &= best != 0
-            cols = np.flatnonzero(keep)
+            cols = np.array([f for word in result[2][2] for f in word], dtype=int)
             probs = result[2][-1]
             if len(cols) != len(probs):
                 continue
-            twin = self._twins[best[cols]]
+            twin = self._twins[preds[row, cols].argmax(axis=1)]
             extra = np.where(twin >= 0, preds[row, cols, np.maximum(twin, 0)], 0.0)
             result[2][-1] = [min(1.0, float(p + e)) for p, e in zip(probs, extra, strict=True)]
         return results

@@ -15,6 +15,7 @@ certificate numbers, age, sex, names, ethnicity and office. Dates are read in
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # Characters OCR engines put in place of digits (only applied inside digit runs).
@@ -141,28 +142,25 @@ def find_certificate_numbers(text: str) -> list[CertValue]:
 _AGE = re.compile(rf"(?<![0-9])(\d{{1,3}}|[{CN_NUM_CLASS}]{{1,4}})\s*(?:周岁|週歲|岁|歲)?")
 
 
-def find_age(text: str) -> int | None:
-    """An age written as ``25``, ``25岁`` or ``二十五歲``; None when absent or implausible."""
-    text = halfwidth(text).strip()
-    for m in _AGE.finditer(text):
+def _ages(text: str) -> Iterator[tuple[int, bool]]:
+    """Every plausible age written in ``text``, and whether it carries its 岁/歲."""
+    for m in _AGE.finditer(halfwidth(text).strip()):
         raw = m.group(1)
         value = int(raw) if raw.isdigit() else chinese_number(raw)
         if value is not None and 12 <= value <= 110:
-            return value
-    return None
+            yield value, bool(re.search("[岁歲]", m.group(0)))
+
+
+def find_age(text: str) -> int | None:
+    """An age written as ``25``, ``25岁`` or ``二十五歲``; None when absent or implausible."""
+    return next((value for value, _marked in _ages(text)), None)
 
 
 def corrected_age(text: str) -> int | None:
     """The later of two different ages, each written with its 岁/歲, in one cell
     (``四十七歲四十八歲``: a struck-out age and its correction, the first reading going
     through the strike); None when the cell holds one age."""
-    text = halfwidth(text)
-    ages = []
-    for m in _AGE.finditer(text):
-        raw = m.group(1)
-        value = int(raw) if raw.isdigit() else chinese_number(raw)
-        if value is not None and 12 <= value <= 110 and re.search("[岁歲]", m.group(0)):
-            ages.append(value)
+    ages = [value for value, marked in _ages(text) if marked]
     return ages[-1] if len(set(ages)) > 1 else None
 
 
