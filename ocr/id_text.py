@@ -253,6 +253,73 @@ def filled_from_printed(cells: Sequence[str | None], birth_date: str, sex: str) 
     return good[0] if len(good) == 1 else None
 
 
+# A digit struck out and written again squeezed beside it, or lost under a blot: the
+# row reads one digit short, the strike or blot often as a mark of its own at the place
+# (``6=2722198801063959`` for ``620722198801063959``; ``62072319751≠065817``).
+_MARK = r"[^0-9X]{1,2}"
+_MARKED_RUN = re.compile(rf"(?<![0-9X])([0-9]+){_MARK}([0-9]+X?)(?![0-9X])")
+_BARE_RUN = re.compile(r"(?<![0-9X])[0-9]+X?(?![0-9X])")
+_SHORT = {17: 18, 14: 15}
+
+
+def restored_lost_digit(
+    texts: list[str], birth_date: str, sex: str, home: frozenset[str] = frozenset()
+) -> set[str]:
+    """IDs that rows read one digit short give once that digit is put back (pure).
+
+    A run one digit short of 18 (or 15) with one mark inside it (a strike, a blot:
+    one or two characters that are no digit) takes the lost digit at the mark, or
+    right after the digit that follows it (a struck digit's correction written
+    beside it covers the next cell's digit: ``6I2722…`` for ``620722…``); a
+    bare run one digit short takes it anywhere, but only when the form prints the
+    full birth date (``YYYY-MM-DD``), whose digits the result must then hold where
+    an ID states them. Every digit 0-9 is tried; what is kept must be valid, of a
+    listed region, and state the printed birth date (as far as printed) and sex. A
+    reading that allows two values gives none. The check character is no
+    confirmation here (it chooses the put-back digit), so nothing but the printed
+    facts checks the other digits: such a value is always held for a clerk
+    (``reread_ids``). Where a reading allows values that differ in their region
+    only, the one of a ``home`` region (the regions the record states elsewhere:
+    the registry's own, the other party's) is taken: a marriage is registered
+    where one party lives.
+    """
+    want = birth_date.replace("-", "")
+    out: set[str] = set()
+    for text in texts:
+        found: set[str] = set()
+        for joined in _digit_views(text):
+            for m in _MARKED_RUN.finditer(joined):
+                head, tail = m.group(1), m.group(2)
+                if len(head) + len(tail) in _SHORT:
+                    found |= {head + d + tail for d in "0123456789"}
+                    found |= {head + tail[0] + d + tail[1:] for d in "0123456789"}
+            if len(want) == 8 and want.isdigit():
+                for run in _BARE_RUN.findall(joined):
+                    size = _SHORT.get(len(run))
+                    if size is None:
+                        continue
+                    birth = want if size == 18 else want[2:]
+                    for k in range(len(run) + 1):
+                        for d in "0123456789X" if k == len(run) else "0123456789":
+                            value = run[:k] + d + run[k:]
+                            if value[6 : 6 + len(birth)] == birth:
+                                found.add(value)
+        kept = {v for v in found if _states_printed(v, birth_date, sex)}
+        if len(kept) > 1 and len({v[6:] for v in kept}) == 1:
+            kept = {v for v in kept if v[:6] in home}
+        if len(kept) == 1:
+            out |= kept
+    return out
+
+
+def _digit_views(text: str) -> set[str]:
+    """A re-read row without spaces or dots between digits, as read and with the
+    letters read for digits undone."""
+    spaced = re.sub(r"\s+", "", V.halfwidth(text))
+    views = {spaced.upper(), spaced.translate(_LETTER_DIGITS).upper()}
+    return {re.sub(rf"(?<=[0-9]){_DOT}(?=[0-9])", "", v) for v in views}
+
+
 def _states_printed(value: str, birth_date: str, sex: str) -> bool:
     check = parse_id(value)
     if not check.valid or check.warnings or check.sex != sex:

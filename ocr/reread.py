@@ -17,6 +17,7 @@ for review.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -39,7 +40,12 @@ from ocr.id_choice import (
 )
 from ocr.id_missing import ValueBox, ids_held_by_nobody, lost_row_box, missing_id_boxes
 from ocr.id_rules import inpaint_rules, ruleless_versions, strokes_cross_rules
-from ocr.id_text import filled_from_printed, read_ids, repaired_by_birth_date
+from ocr.id_text import (
+    filled_from_printed,
+    read_ids,
+    repaired_by_birth_date,
+    restored_lost_digit,
+)
 from ocr.result import Reading
 from schemas.idnumber import parse_id
 from schemas.model import FieldInfo, TextLine
@@ -338,22 +344,28 @@ def _take_held(
     row: list[RowReading],
     source: str,
     derive: Callable[[RowReading, str, str], set[str]],
+    home: frozenset[str] = frozenset(),
 ) -> bool:
     """Party ``i``'s ID that ``derive`` makes of its row's readings with the printed
     birth date and sex, when they give one value; always held
     (``id_reread_unconfirmed``): nothing but the printed facts and the check
-    character confirm it."""
+    character confirm it. Readings that differ in the region only settle on the one
+    of a ``home`` region (``home_regions``), when one is."""
     printed = printed_birth(reading, i)
     if printed is None:
         return False
     given = {r: derive(r, *printed) for r in row}
     values = set().union(*given.values())
+    if len(values) > 1 and len({v[6:] for v in values}) == 1:
+        values = {v for v in values if v[:6] in home}
+        given = {r: found & values for r, found in given.items()}
     if len(values) != 1:
         return False
     confidence = max(r.confidence for r, found in given.items() if found)
     if not _take(reading, i, info, [RowReading(source, frozenset(values), confidence)]):
         return False
-    info.issues.append("id_reread_unconfirmed")
+    if "id_reread_unconfirmed" not in info.issues:
+        info.issues.append("id_reread_unconfirmed")
     return True
 
 
@@ -381,9 +393,34 @@ def _take_filled(reading: Reading, i: int, info: FieldInfo, row: list[RowReading
     return _take_held(reading, i, info, row, "filled", _filled)
 
 
+def home_regions(reading: Reading, i: int) -> frozenset[str]:
+    """The regions the record states outside party ``i``'s ID: the registry's own
+    (in the certificate number, ``J620722-2003-002122``) and the other parties' IDs."""
+    found = re.findall(r"(?<![0-9])[1-9][0-9]{5}(?=-)", reading.certificate_no or "")
+    found += [p.id_number[:6] for j, p in enumerate(reading.parties) if j != i and p.id_number]
+    return frozenset(found)
+
+
+def _take_restored(reading: Reading, i: int, info: FieldInfo, row: list[RowReading]) -> bool:
+    """An ID from the row's readings one digit short with that digit put back
+    (``restored_lost_digit``: at a strike read inside the run, or where the printed
+    full birth date places it); held."""
+    home = home_regions(reading, i)
+
+    def derive(r: RowReading, born: str, sex: str) -> set[str]:
+        # a cells reading joins its cuts with " / ": each cut is a reading of its own
+        return restored_lost_digit(r.text.split(" / "), born, sex, home)
+
+    return _take_held(reading, i, info, row, "restored", derive, home)
+
+
 def _last_resorts(reading: Reading, i: int, info: FieldInfo, row: list[RowReading]) -> bool:
     """The held last resorts for a row that read no ID, in turn."""
-    return _take_repaired(reading, i, info, row) or _take_filled(reading, i, info, row)
+    return (
+        _take_repaired(reading, i, info, row)
+        or _take_filled(reading, i, info, row)
+        or _take_restored(reading, i, info, row)
+    )
 
 
 def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> int:
@@ -411,6 +448,7 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
     birth date and the check character (``filled_from_printed``): held for a clerk.
     """
     recovered = 0
+    later: list[tuple[int, FieldInfo, list[RowReading], list[str] | None]] = []
     for i, party in enumerate(reading.parties):
         key = f"parties[{i}].id_number"
         info = reading.fields.get(key)
@@ -435,11 +473,39 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
         extra = [found[0]] if found else []
         fits = partial(fits_printed_facts, reading, i)
         row = _row_readings(page, crops, info.bbox, engine, fits)
-        read = any(r.ids for r in row)  # a row that read an ID is never overruled
-        recovered += (
+        read = any(r.ids for r in row)  # a row that read an ID is never overruled ...
+        before = list(info.issues)
+        taken = (
             (read and _take(reading, i, info, row + extra))
             or (not invalid and _read_lost_row(reading, i, pages, engine, extra))
             or (not read and _take_elsewhere(reading, i, found))
             or (not read and _last_resorts(reading, i, info, row))
         )
+        recovered += taken
+        # ... unless only by taking marks for digits, or with another birth date or
+        # sex than the form prints: then a digit lost at a strike is tried too
+        unsound = read and not extra and not any(fits(v) for r in row for v in r.ids - r.guessed)
+        if not taken and not read:
+            later.append((i, info, row, None))
+        elif taken and unsound:
+            later.append((i, info, row, before))
+    # after every other party's ID is read: their regions settle a tie (home_regions)
+    for i, info, row, issues in later:
+        recovered += _restore_later(reading, i, info, row, issues)
     return recovered
+
+
+def _restore_later(
+    reading: Reading, i: int, info: FieldInfo, row: list[RowReading], before: list[str] | None
+) -> bool:
+    """``_take_restored`` for a row that gave no ID (``before`` None), or in place of
+    the unsound ID it gave (``before``: the field's issues before that was taken);
+    True when a row without an ID now has one."""
+    party = reading.parties[i]
+    kept = (party.id_number, list(info.issues), info.confidence)
+    if before is not None:
+        info.issues = list(before)
+    if _take_restored(reading, i, info, row):
+        return before is None
+    party.id_number, info.issues, info.confidence = kept
+    return False

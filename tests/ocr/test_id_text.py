@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from ocr.id_text import filled_from_printed, guessed_ids, repaired_by_birth_date, valid_ids
+from ocr.id_text import (
+    filled_from_printed,
+    guessed_ids,
+    repaired_by_birth_date,
+    restored_lost_digit,
+    valid_ids,
+)
 from schemas.idnumber import parse_id
 from tests.ocr.forms import HUSBAND_ID, WIFE_ID, id18
 from tests.ocr.id_rows import EIGHTS, TWO_MISREAD, YEAR_MISREAD
@@ -160,3 +168,54 @@ def test_letters_read_for_digits_are_undone_before_a_repair():
     assert repaired_by_birth_date(["|620722197504274699|"], "1976-04-27", "M") == {
         "620722197604274699"
     }
+
+
+HOME = frozenset({"620722"})
+
+
+def test_a_digit_lost_at_a_strike_is_put_back_there():
+    value = id18("620723", "19751006", "581")  # a man born 1975-10-06
+    struck = value[:11] + "≠" + value[12:]  # the 0 of the month struck, read as a mark
+    assert len(re.sub(r"[^0-9]", "", struck)) == 17
+    assert restored_lost_digit([struck], "1975-10", "M") == {value}
+    assert restored_lost_digit([" ".join(struck)], "1975-10", "M") == {value}  # spaced cells
+    assert restored_lost_digit([struck], "1975-10", "F") == set()  # the sequence says a man
+    assert restored_lost_digit([struck], "1975-11", "M") == set()  # another month printed
+    assert restored_lost_digit([value[:11] + value[12:]], "1975-10", "M") == set()  # no mark
+    # two marks: no single place for the digit
+    twice = value[:3] + "#" + value[3:11] + "≠" + value[12:]
+    assert restored_lost_digit([twice], "1975-10", "M") == set()
+
+
+def test_a_correction_written_beside_a_struck_digit_covers_the_next_one():
+    # 620722…: the 2 struck and written again beside it, over the 0, which is lost;
+    # the row reads 6=2722…: the lost digit is after the 2, not at the mark
+    value = "620722198801063959"  # a man born 1988-01-06 (stop 22, 7000015 00148)
+    read = "6=2722198801063959"
+    at_mark = "612722198801063959"  # the digit put at the mark: valid and listed too
+    assert parse_id(value).valid and parse_id(at_mark).valid and not parse_id(at_mark).warnings
+    # the two differ in their region only: the home region settles it, else none
+    assert restored_lost_digit([read], "1988-01", "M", HOME) == {value}
+    assert restored_lost_digit([read], "1988-01", "M") == set()
+    assert restored_lost_digit([read], "1988-01", "M", frozenset({"612722"})) == {at_mark}
+
+
+def test_a_bare_run_one_digit_short_needs_the_full_printed_birth_date():
+    value = id18("620722", "20001025", "670")  # a woman born 2000-10-25
+    short = value[:6] + value[7:]  # the 2 of the year lost: 620722000102567…
+    assert restored_lost_digit([short], "2000-10-25", "F") == {value}
+    assert restored_lost_digit([short], "2000-10", "F") == set()  # the day is not printed
+    # a sequence digit lost: the check character places a digit at several places
+    # after the birth digits (…256703, …251603, …256033): a reading that allows two
+    # values gives none
+    seq_lost = value[:15] + value[16:]
+    assert restored_lost_digit([seq_lost], "2000-10-25", "F") == set()
+
+
+def test_a_fifteen_digit_row_settles_a_region_tie_on_the_home_region():
+    value = "620722590506923"  # a man born 1959-05-06
+    read = "62=722590506923"  # the 0 read as a mark
+    assert parse_id("622722590506923").valid and not parse_id("622722590506923").warnings
+    assert restored_lost_digit([read], "1959-05", "M") == set()  # 620722 or 622722
+    assert restored_lost_digit([read], "1959-05", "M", HOME) == {value}
+    assert restored_lost_digit([read], "1959-05", "M", frozenset({"620725"})) == set()

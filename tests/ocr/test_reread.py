@@ -9,6 +9,7 @@ from ocr.reread import (
     DETECT_HEIGHT,
     DETECT_WIDTH,
     detection_sheet,
+    home_regions,
     remove_vertical_rules,
     reread_ids,
 )
@@ -114,3 +115,14 @@ def test_a_row_with_a_failing_check_character_is_repaired_and_held(engines, birt
     if expected is not None:
         issues = reading.fields["parties[1].id_number"].issues
         assert "id_reread" in issues and "id_reread_unconfirmed" in issues
+
+
+def test_home_regions_are_the_registry_s_and_the_other_party_s():
+    reading = Reading(
+        certificate_no="J620722-2003-002122",
+        parties=[Party(role="husband"), Party(role="wife", id_number="620725198001021245")],
+    )
+    assert home_regions(reading, 0) == {"620722", "620725"}
+    assert home_regions(reading, 1) == {"620722"}  # not the party's own ID
+    local = Reading(certificate_no="(89)高民婚字第264号", parties=[Party(role="husband")])
+    assert home_regions(local, 0) == frozenset()  # a local number states no region
