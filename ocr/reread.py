@@ -482,9 +482,12 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
             or (not read and _last_resorts(reading, i, info, row))
         )
         recovered += taken
-        # ... unless only by taking marks for digits, or with another birth date or
-        # sex than the form prints: then a digit lost at a strike is tried too
-        unsound = read and not extra and not any(fits(v) for r in row for v in r.ids - r.guessed)
+        # ... unless only by taking marks for digits, of an unlisted region, or with
+        # another birth date or sex than the form prints: then a digit lost at a
+        # strike is tried too
+        unsound = (
+            read and not extra and not any(_sound(v, fits) for r in row for v in r.ids - r.guessed)
+        )
         if not taken and not read:
             later.append((i, info, row, None))
         elif taken and unsound:
@@ -493,6 +496,10 @@ def reread_ids(reading: Reading, pages: list[np.ndarray], engine: OcrEngine) -> 
     for i, info, row, issues in later:
         recovered += _restore_later(reading, i, info, row, issues)
     return recovered
+
+
+def _sound(value: str, fits: Callable[[str], bool]) -> bool:
+    return fits(value) and not parse_id(value).warnings
 
 
 def _restore_later(

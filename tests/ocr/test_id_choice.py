@@ -38,6 +38,12 @@ def _r(source: str, *ids: str, conf: float = 0.9) -> RowReading:
         # the kept crops (digits across the rules, which the row crops cut) break a tie
         ([_r("row", "620722700912889"), _r("kept", FIFTEEN)], (FIFTEEN, 0.9, 1)),
         ([_r("row"), _r("cells")], None),
+        # a tie goes to a listed region first (620172: no such county), even against
+        # the kept crops' value
+        (
+            [_r("kept", "620172581218275"), _r("elsewhere", "620722581218275")],
+            ("620722581218275", 0.9, 1),
+        ),
         # each value from one source: the one more readings give (two of the three
         # row crops); a tie of readings gives nothing
         (
