@@ -82,7 +82,7 @@ def choose_id(
     One valid 18-digit ID wins (its check character confirms it; 15-digit windows
     of a misread row are no evidence against it); two different ones give None.
     Among 15-digit IDs the one most sources give wins; a tie goes to the values of
-    a listed region, then to the kept
+    a listed region that ``fits`` the printed facts, then to the kept
     crops when they give one value (they exist only when the digits cross the
     cell rules, which the row crops cut: PP-OCRv6 reads a cut ``8`` as ``3``),
     else to the whole-row reading when it gives one value, else (each value from
@@ -109,6 +109,8 @@ def choose_id(
         top = [v for v, s in support.items() if len(s) == most]
         if len(top) > 1:  # of a listed region (``620172…`` is a misread ``620722…``)
             top = [v for v in top if not parse_id(v).warnings] or top
+        if len(top) > 1 and fits is not None:  # the printed birth date and sex
+            top = [v for v in top if fits(v)] or top
         for source in ("kept", "row"):
             given = {v for r in readings if r.source == source for v in r.ids}
             if len(top) > 1 and len(given) == 1 and given <= set(top):

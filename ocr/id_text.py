@@ -270,10 +270,11 @@ def restored_lost_digit(
     A run one digit short of 18 (or 15) with one mark inside it (a strike, a blot:
     one or two characters that are no digit) takes the lost digit at the mark, or
     right after the digit that follows it (a struck digit's correction written
-    beside it covers the next cell's digit: ``6I2722…`` for ``620722…``); a
-    bare run one digit short takes it anywhere, but only when the form prints the
-    full birth date (``YYYY-MM-DD``), whose digits the result must then hold where
-    an ID states them. Every digit 0-9 is tried; what is kept must be valid, of a
+    beside it covers the next cell's digit: ``6I2722…`` for ``620722…``); with
+    every digit there, the mark is dropped (``6207227410118≠31``). A bare run one
+    digit short takes it anywhere, but only when the form prints the full birth
+    date (``YYYY-MM-DD``), whose digits the result must then hold where an ID
+    states them. Every digit 0-9 is tried; what is kept must be valid, of a
     listed region, and state the printed birth date (as far as printed) and sex. A
     reading that allows two values gives none. The check character is no
     confirmation here (it chooses the put-back digit), so nothing but the printed
@@ -293,6 +294,8 @@ def restored_lost_digit(
                 if len(head) + len(tail) in _SHORT:
                     found |= {head + d + tail for d in "0123456789"}
                     found |= {head + tail[0] + d + tail[1:] for d in "0123456789"}
+                elif len(head) + len(tail) in _SHORT.values():
+                    found.add(head + tail)  # every digit there: the mark is no digit
             if len(want) == 8 and want.isdigit():
                 for run in _BARE_RUN.findall(joined):
                     size = _SHORT.get(len(run))

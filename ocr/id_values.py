@@ -30,7 +30,7 @@ class IdValue:
     normalized: bool = False
 
 
-_ID_CHARS = "0-9OoIlZSBDQ|xX×Ｘ"
+_ID_CHARS = "0-9OoIlZSBDQ|xX×Ｘ°"
 _ID_TOKEN = re.compile(rf"[{_ID_CHARS}]+")
 _ID_JOIN = re.compile(r"[\s-]{0,2}")
 

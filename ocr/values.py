@@ -28,6 +28,7 @@ DIGIT_CONFUSIONS = str.maketrans(
         "ρ": "0",  # a 0 printed across a cell rule (PP-OCRv6)
         "〇": "0",
         "○": "0",
+        "°": "0",  # a 0 printed high in its cell
         "l": "1",
         "I": "1",
         "|": "1",
@@ -47,7 +48,11 @@ DIGIT_CONFUSIONS = str.maketrans(
     }
 )
 _FULLWIDTH = str.maketrans(
-    {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+    {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
+    | {"\u3000": " "}
+    # a digit printed low or high in its cell read as a sub- or superscript
+    # (``62072375102420₄``, ``6 2 07 2 ² 70…``)
+    | dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉", "01234567890123456789", strict=True))
 )
 CN_DIGITS = {
     "〇": 0,
@@ -85,7 +90,8 @@ CN_NUM_CLASS = CN_DIGIT_CLASS + "十拾廿"
 
 
 def halfwidth(text: str) -> str:
-    """Full-width ASCII (``１２：``) to half-width; ideographic space to space."""
+    """Full-width ASCII (``１２：``) to half-width; ideographic space to space;
+    sub- and superscript digits to digits."""
     return text.translate(_FULLWIDTH)
 
 

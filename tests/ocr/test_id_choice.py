@@ -119,6 +119,15 @@ def test_two_18_digit_ids_are_settled_by_the_printed_birth_date_and_sex():
     assert choose_id(readings, partial(fits_printed_facts, unprinted, 0)) is None
 
 
+def test_a_15_digit_tie_goes_to_the_value_that_fits_the_printed_birth_date():
+    # two of the three row crops read a 6 of the year as 9 (7000017 00174)
+    right, misread = "620722620409909", "620722920409909"
+    readings = [_r("row", misread), _r("row", misread), _r("row", right)]
+    assert choose_id(readings) == (misread, 0.9, 1)  # more readings, nothing printed
+    printed = _printed("1962-04-09", "M")
+    assert choose_id(readings, partial(fits_printed_facts, printed, 0)) == (right, 0.9, 1)
+
+
 GUESSED = "612702197307221499"  # valid by chance: 620702… with its 0 lost and a mark read as 1
 
 

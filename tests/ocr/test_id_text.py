@@ -219,3 +219,9 @@ def test_a_fifteen_digit_row_settles_a_region_tie_on_the_home_region():
     assert restored_lost_digit([read], "1959-05", "M") == set()  # 620722 or 622722
     assert restored_lost_digit([read], "1959-05", "M", HOME) == {value}
     assert restored_lost_digit([read], "1959-05", "M", frozenset({"620725"})) == set()
+
+
+def test_a_mark_among_every_digit_of_a_row_is_dropped():
+    # 620722741011831 (a man born 1974-10-11) read with a strike mark among its digits
+    assert restored_lost_digit(["6207227 4101 18≠31"], "1974-10-11", "M") == {"620722741011831"}
+    assert restored_lost_digit(["6207227 4101 18≠31"], "1974-10-12", "M") == set()

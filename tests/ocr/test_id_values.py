@@ -56,3 +56,11 @@ def test_a_run_with_cell_rules_read_as_bars_is_kept_as_its_digits():
     (which would pass for an 18-digit ID and skip the 15-digit confirmation)."""
     found = find_ids("620|7|2|2770204300")
     assert [(v.printed, v.valid, v.normalized) for v in found] == [("620722770204300", True, True)]
+
+
+def test_digits_printed_low_or_high_in_their_cells_are_digits():
+    # read as a subscript 4, a superscript 2, a degree sign for a small 0
+    assert [v.printed for v in find_ids("62072375102420₄）自愿结婚") if v.valid] == [
+        "620723751024204"
+    ]
+    assert [v.printed for v in find_ids("62072²70°816965") if v.valid] == ["620722700816965"]

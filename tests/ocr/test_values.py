@@ -83,3 +83,7 @@ def test_an_office_names_its_level_and_ends_with_its_agency(text, expected):
 )
 def test_corrected_ages(text, expected):
     assert V.corrected_age(text) == expected
+
+
+def test_halfwidth_turns_sub_and_superscript_digits_into_digits():
+    assert V.halfwidth("２０₀５年³月") == "2005年3月"
