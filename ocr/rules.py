@@ -59,9 +59,12 @@ def is_traditional_document(lines: list[TextLine]) -> bool:
 
 
 def in_document_script(certificate_no: str, traditional: bool) -> str:
-    """A local certificate number in the script of its form (OCR often answers 号 for 號)."""
-    if not traditional or type_from_certificate(certificate_no):
+    """A local certificate number in the script of its form: OCR often answers 号 for
+    號 on a traditional form, and 號 for 号 on a simplified one."""
+    if type_from_certificate(certificate_no):
         return certificate_no
+    if not traditional:
+        return certificate_no.replace("號", "号").replace("離", "离")
     return certificate_no.replace("号", "號").replace("离", "離")
 
 

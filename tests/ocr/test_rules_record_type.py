@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from ocr.review import assess
-from ocr.rules import local_certificate_kind, record_type_of, type_from_wording
+from ocr.rules import (
+    in_document_script,
+    local_certificate_kind,
+    record_type_of,
+    type_from_wording,
+)
 from tests.ocr.forms import line
 
 
@@ -67,3 +72,12 @@ def test_a_type_known_only_from_a_local_number_goes_to_review():
     assert reading.record_type == "divorce"
     assess(reading)
     assert "record_type: record_type_from_certificate_only" in reading.review_reasons
+
+
+def test_a_local_certificate_number_is_written_in_the_script_of_its_form():
+    # PP-OCRv6 reads the 号 of a simplified form as 號 now and then (7000018 00011)
+    assert in_document_script("(96)高民婚字第329號", traditional=False) == "(96)高民婚字第329号"
+    assert in_document_script("(72)高婚字第764号", traditional=False) == "(72)高婚字第764号"
+    assert in_document_script("高民婚字第032号", traditional=True) == "高民婚字第032號"
+    # a national number has no script to follow
+    assert in_document_script("J620722-2005-000123", traditional=True) == "J620722-2005-000123"
