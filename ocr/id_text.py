@@ -198,11 +198,7 @@ def repaired_by_birth_date(texts: list[str], birth_date: str, sex: str) -> set[s
         return set()
     out: set[str] = set()
     for text in texts:
-        spaced = re.sub(r"\s+", "", V.halfwidth(text))
-        joined = spaced.upper()
-        # as read, and with letters read for digits undone (a rule read as ``|``
-        # stays a border: translated, it would lengthen the run)
-        letters = spaced.translate(_LETTER_DIGITS).upper()
+        joined, letters = _two_views(text)
         runs = set(re.findall(r"(?<![0-9X])[0-9]{17}[0-9X](?![0-9X])", joined))
         runs |= set(re.findall(r"(?<![0-9X])[0-9]{17}[0-9X](?![0-9X])", letters))
         for run in sorted(runs):
@@ -307,20 +303,31 @@ def restored_lost_digit(
                             value = run[:k] + d + run[k:]
                             if value[6 : 6 + len(birth)] == birth:
                                 found.add(value)
-        kept = {v for v in found if _states_printed(v, birth_date, sex)}
-        if len(kept) > 1 and len({v[6:] for v in kept}) == 1:
-            kept = {v for v in kept if v[:6] in home}
+        kept = settle_on_home({v for v in found if _states_printed(v, birth_date, sex)}, home)
         if len(kept) == 1:
             out |= kept
     return out
 
 
-def _digit_views(text: str) -> set[str]:
-    """A re-read row without spaces or dots between digits, as read and with the
-    letters read for digits undone."""
+def settle_on_home(values: set[str], home: frozenset[str]) -> set[str]:
+    """Of IDs that differ in their region only, those of a ``home`` region (pure);
+    ``values`` as they are otherwise."""
+    if len(values) > 1 and len({v[6:] for v in values}) == 1:
+        return {v for v in values if v[:6] in home}
+    return values
+
+
+def _two_views(text: str) -> tuple[str, str]:
+    """A re-read row without spaces, upper case: as read, and with the letters read
+    for digits undone (a rule read as ``|`` stays a border: translated, it would
+    lengthen the run)."""
     spaced = re.sub(r"\s+", "", V.halfwidth(text))
-    views = {spaced.upper(), spaced.translate(_LETTER_DIGITS).upper()}
-    return {re.sub(rf"(?<=[0-9]){_DOT}(?=[0-9])", "", v) for v in views}
+    return spaced.upper(), spaced.translate(_LETTER_DIGITS).upper()
+
+
+def _digit_views(text: str) -> set[str]:
+    """``_two_views`` of a re-read row, without dots between digits."""
+    return {re.sub(rf"(?<=[0-9]){_DOT}(?=[0-9])", "", v) for v in _two_views(text)}
 
 
 def _states_printed(value: str, birth_date: str, sex: str) -> bool:

@@ -17,7 +17,6 @@ for review.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -45,8 +44,10 @@ from ocr.id_text import (
     read_ids,
     repaired_by_birth_date,
     restored_lost_digit,
+    settle_on_home,
 )
 from ocr.result import Reading
+from schemas.certno import parse_certificate_no
 from schemas.idnumber import parse_id
 from schemas.model import FieldInfo, TextLine
 
@@ -355,13 +356,10 @@ def _take_held(
     if printed is None:
         return False
     given = {r: derive(r, *printed) for r in row}
-    values = set().union(*given.values())
-    if len(values) > 1 and len({v[6:] for v in values}) == 1:
-        values = {v for v in values if v[:6] in home}
-        given = {r: found & values for r, found in given.items()}
+    values = settle_on_home(set().union(*given.values()), home)
     if len(values) != 1:
         return False
-    confidence = max(r.confidence for r, found in given.items() if found)
+    confidence = max(r.confidence for r, found in given.items() if found & values)
     if not _take(reading, i, info, [RowReading(source, frozenset(values), confidence)]):
         return False
     if "id_reread_unconfirmed" not in info.issues:
@@ -396,9 +394,9 @@ def _take_filled(reading: Reading, i: int, info: FieldInfo, row: list[RowReading
 def home_regions(reading: Reading, i: int) -> frozenset[str]:
     """The regions the record states outside party ``i``'s ID: the registry's own
     (in the certificate number, ``J620722-2003-002122``) and the other parties' IDs."""
-    found = re.findall(r"(?<![0-9])[1-9][0-9]{5}(?=-)", reading.certificate_no or "")
-    found += [p.id_number[:6] for j, p in enumerate(reading.parties) if j != i and p.id_number]
-    return frozenset(found)
+    registry = parse_certificate_no(reading.certificate_no).region
+    found = [p.id_number[:6] for j, p in enumerate(reading.parties) if j != i and p.id_number]
+    return frozenset(found + ([registry] if registry else []))
 
 
 def _take_restored(reading: Reading, i: int, info: FieldInfo, row: list[RowReading]) -> bool:
@@ -508,11 +506,11 @@ def _restore_later(
     """``_take_restored`` for a row that gave no ID (``before`` None), or in place of
     the unsound ID it gave (``before``: the field's issues before that was taken);
     True when a row without an ID now has one."""
-    party = reading.parties[i]
-    kept = (party.id_number, list(info.issues), info.confidence)
+    # a take that fails changes nothing (``_take_held``) but the issues set here
+    issues = info.issues
     if before is not None:
         info.issues = list(before)
     if _take_restored(reading, i, info, row):
         return before is None
-    party.id_number, info.issues, info.confidence = kept
+    info.issues = issues
     return False
